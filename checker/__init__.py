@@ -1,0 +1,11 @@
+"""Rule checker for JST's ASPIRE single-applicant call.
+
+Standard library only, so the same package runs in CPython and, unchanged, in Pyodide in the
+browser. Money is integer yen; every decision comes with its rule, status, bilingual message,
+next step and citation.
+"""
+
+from .calldata import Call, CallDataError
+from .engine import calls, default_call_id, evaluate, load_call, to_json
+
+__all__ = ["Call", "CallDataError", "calls", "default_call_id", "evaluate", "load_call", "to_json"]

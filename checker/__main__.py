@@ -1,0 +1,7 @@
+"""`python -m checker`: see checker.cli."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

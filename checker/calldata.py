@@ -1,0 +1,427 @@
+"""The call as data: read one call's TOML file into typed, validated values.
+
+The same file feeds the guidance pages and the checker, in CPython and in Pyodide, so loading is
+strict: a malformed file fails with the file, the key and the reason, never with a half-read call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .formatting import LANGS, Localized, Month, Period
+from .iso3166 import ALPHA2
+
+STATUSES = ("pass", "fail", "warn", "info", "missing")
+SCHEMA_VERSION = 1
+
+
+class CallDataError(ValueError):
+    """A call file that cannot be used; the message names file, key and reason."""
+
+    def __init__(self, file: str, key: str, reason: str) -> None:
+        super().__init__(f"{file}: {key}: {reason}")
+        self.file, self.key, self.reason = file, key, reason
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where the call material says it: a document and a heading as printed there."""
+
+    document: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: Localized
+    date: dt.date | None
+    url: str | None
+    headings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One result a rule can reach, with the status the call gives it."""
+
+    key: str
+    status: str
+    message: Localized
+    next_step: Localized | None
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    page: str
+    title: Localized
+    text: Localized
+    source: Citation
+    outcomes: Mapping[str, Outcome]
+    constants: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    name: Localized
+    short: Localized
+    researchers: Localized
+    direct_cost_cap: int
+    indirect_rate_percent: int
+    total_with_indirect_exact: int
+    total_with_indirect_printed: int
+    direct_cost_cap_label: Localized
+    total_with_indirect_printed_label: Localized
+    duration_years: int
+    period: Period
+    first_fiscal_year: int
+    last_fiscal_year: int
+    source: Citation
+
+    @property
+    def fiscal_years(self) -> range:
+        return range(self.first_fiscal_year, self.last_fiscal_year + 1)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A listed value with its names: a field, a country or region, an ASPIRE call."""
+
+    id: str
+    name: Localized
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Event:
+    """A step of the schedule: an exact moment (`at`) or an approximate span of months."""
+
+    id: str
+    title: Localized
+    at: dt.datetime | None
+    months: Period | None
+    when: Localized | None
+    detail: Localized | None
+    planned: bool
+    source: Citation
+
+
+@dataclass(frozen=True, eq=False)
+class Call:
+    id: str
+    file: str
+    fiscal_year: int
+    title: Localized
+    contact: str
+    tracks: Mapping[str, Track]
+    fields: Mapping[str, Named]
+    countries: Mapping[str, Named]
+    eu_members: frozenset[str]
+    research_security_fields: frozenset[str]
+    schedule: Mapping[str, Event]
+    documents: Mapping[str, Document]
+    rules: Mapping[str, Rule]
+    data: Mapping[str, Any]
+    """The whole parsed file, for prose the pages render and for `call.json`."""
+
+
+class _Reader:
+    """Walks the parsed TOML, remembering the dotted key so every error can name it."""
+
+    def __init__(self, file: str, value: Any, key: str = "") -> None:
+        self.file, self.value, self.key = file, value, key
+
+    def fail(self, reason: str, key: str | None = None) -> CallDataError:
+        return CallDataError(self.file, key or self.key or "(top level)", reason)
+
+    def child(self, name: str | int, optional: bool = False) -> _Reader | None:
+        if not isinstance(self.value, dict if isinstance(name, str) else list):
+            raise self.fail("expected a table" if isinstance(name, str) else "expected an array")
+        key = f"{self.key}.{name}" if isinstance(name, str) else f"{self.key}[{name}]"
+        key = key.lstrip(".")
+        if isinstance(name, str) and name not in self.value:
+            if optional:
+                return None
+            raise self.fail("is required but missing", key)
+        return _Reader(self.file, self.value[name], key)
+
+    def __getitem__(self, name: str) -> _Reader:
+        child = self.child(name)
+        assert child is not None
+        return child
+
+    def get(self, name: str) -> _Reader | None:
+        return self.child(name, optional=True)
+
+    def of(self, kind: type | tuple[type, ...], what: str) -> Any:
+        if not isinstance(self.value, kind) or (isinstance(self.value, bool) and kind is not bool):
+            raise self.fail(f"must be {what}")
+        return self.value
+
+    def text(self) -> str:
+        value = self.of(str, "a string")
+        if not value.strip():
+            raise self.fail("must not be empty")
+        return value
+
+    def integer(self, minimum: int = 0) -> int:
+        value = self.of(int, "an integer")
+        if value < minimum:
+            raise self.fail(f"must be at least {minimum}")
+        return value
+
+    def localized(self) -> Localized:
+        table = self.of(dict, "a table with ja and en texts")
+        for lang in LANGS:
+            if lang not in table:
+                raise self.fail(f"has no {lang} text: every text needs both ja and en", f"{self.key}.{lang}")
+        extra = set(table) - set(LANGS)
+        if extra:
+            raise self.fail(f"unexpected language(s) {sorted(extra)}; only ja and en")
+        return Localized(self["ja"].text(), self["en"].text())
+
+    def items(self) -> Iterator[tuple[str, _Reader]]:
+        for name in self.of(dict, "a table"):
+            yield name, self[name]
+
+    def elements(self) -> Iterator[_Reader]:
+        for index in range(len(self.of(list, "an array"))):
+            child = self.child(index)
+            assert child is not None
+            yield child
+
+    def month(self) -> Month:
+        try:
+            return Month.parse(self.text())
+        except ValueError as error:
+            raise self.fail(str(error)) from None
+
+    def aware_datetime(self) -> dt.datetime:
+        value = self.of(dt.datetime, "a date-time with a time-zone offset, e.g. 2025-05-12T12:00:00+09:00")
+        if value.tzinfo is None:
+            raise self.fail("needs a time-zone offset (the call's times are in JST, +09:00)")
+        return value
+
+
+def _citations(documents: Mapping[str, Document]):
+    def citation(reader: _Reader) -> Citation:
+        if isinstance(reader.value, str):
+            citation = Citation("briefing", reader.text())
+        else:
+            citation = Citation(reader["document"].text(), reader["heading"].text())
+        document = documents.get(citation.document)
+        if document is None:
+            raise reader.fail(f"cites unknown document {citation.document!r}")
+        if citation.heading not in document.headings:
+            raise reader.fail(
+                f"cites heading {citation.heading!r}, which is not among the headings of {citation.document!r}"
+            )
+        return citation
+
+    return citation
+
+
+def _document(doc_id: str, r: _Reader) -> Document:
+    date = r.get("date")
+    url = r.get("url")
+    return Document(
+        id=doc_id,
+        title=r["title"].localized(),
+        date=date.of(dt.date, "a date") if date else None,
+        url=url.text() if url else None,
+        headings=tuple(h.text() for h in r["headings"].elements()),
+    )
+
+
+def _track(track_id: str, r: _Reader, cite) -> Track:
+    cap = r["direct_cost_cap"].integer(1)
+    rate = r["indirect_rate_percent"].integer(0)
+    exact = r["total_with_indirect_exact"].integer(1)
+    if cap * (100 + rate) != exact * 100:
+        raise r["total_with_indirect_exact"].fail(
+            f"is {exact:,} but direct_cost_cap {cap:,} plus {rate} % indirect costs is {cap * (100 + rate) / 100:,.0f}"
+        )
+    period = Period(r["period_start"].month(), r["period_end"].month())
+    first, last = r["first_fiscal_year"].integer(1), r["last_fiscal_year"].integer(1)
+    if (first, last) != (period.start.fiscal_year, period.end.fiscal_year):
+        raise r["first_fiscal_year"].fail(
+            f"FY{first}–FY{last} does not match the period {r['period_start'].value}–{r['period_end'].value}, "
+            f"which spans FY{period.start.fiscal_year}–FY{period.end.fiscal_year} (April–March)"
+        )
+    return Track(
+        id=track_id,
+        name=r["name"].localized(),
+        short=r["short"].localized(),
+        researchers=r["researchers"].localized(),
+        direct_cost_cap=cap,
+        indirect_rate_percent=rate,
+        total_with_indirect_exact=exact,
+        total_with_indirect_printed=r["total_with_indirect_printed"].integer(1),
+        direct_cost_cap_label=r["direct_cost_cap_label"].localized(),
+        total_with_indirect_printed_label=r["total_with_indirect_printed_label"].localized(),
+        duration_years=r["duration_years"].integer(1),
+        period=period,
+        first_fiscal_year=first,
+        last_fiscal_year=last,
+        source=cite(r["source"]),
+    )
+
+
+def _named_list(r: _Reader, id_key: str, cite) -> dict[str, Named]:
+    named: dict[str, Named] = {}
+    for item in r.elements():
+        item_id = item[id_key].text()
+        if item_id in named:
+            raise item[id_key].fail(f"{item_id!r} is listed twice")
+        named[item_id] = Named(item_id, item["name"].localized(), cite(item["source"]))
+    if not named:
+        raise r.fail("must not be empty")
+    return named
+
+
+def _event(r: _Reader, cite) -> Event:
+    at = r.get("at")
+    from_month, to_month = r.get("from_month"), r.get("to_month")
+    if (at is None) == (from_month is None):
+        raise r.fail("needs either `at` (an exact date-time) or `from_month`/`to_month` (an approximate span)")
+    when, detail, planned = r.get("when"), r.get("detail"), r.get("planned")
+    return Event(
+        id=r["id"].text(),
+        title=r["title"].localized(),
+        at=at.aware_datetime() if at else None,
+        months=Period(from_month.month(), r["to_month"].month()) if from_month else None,
+        when=when.localized() if when else None,
+        detail=detail.localized() if detail else None,
+        planned=planned.of(bool, "true or false") if planned else False,
+        source=cite(r["source"]),
+    )
+
+
+_RULE_KEYS = {"page", "title", "text", "source", "outcomes"}
+
+
+def _rule(rule_id: str, r: _Reader, cite) -> Rule:
+    outcomes: dict[str, Outcome] = {}
+    for key, o in r["outcomes"].items():
+        status = o["status"].text()
+        if status not in STATUSES:
+            raise o["status"].fail(f"{status!r} is not one of {', '.join(STATUSES)}")
+        next_step = o.get("next_step")
+        outcomes[key] = Outcome(key, status, o["message"].localized(), next_step.localized() if next_step else None)
+    constants = {name: value for name, value in r.value.items() if name not in _RULE_KEYS}
+    return Rule(
+        id=rule_id,
+        page=r["page"].text(),
+        title=r["title"].localized(),
+        text=r["text"].localized(),
+        source=cite(r["source"]),
+        outcomes=outcomes,
+        constants=constants,
+    )
+
+
+def _walk_localized(r: _Reader) -> None:
+    """Every table with a ja or en key must have both: no string exists in one language only."""
+    if isinstance(r.value, dict):
+        if set(r.value) & set(LANGS):
+            r.localized()
+            return
+        for _, child in r.items():
+            _walk_localized(child)
+    elif isinstance(r.value, list):
+        for child in r.elements():
+            _walk_localized(child)
+
+
+def parse_call(data: Mapping[str, Any], file: str) -> Call:
+    """Validate a parsed call file and build the typed call from it."""
+    root = _Reader(file, data)
+    version = root["schema_version"].integer(1)
+    if version != SCHEMA_VERSION:
+        raise root["schema_version"].fail(f"this checker reads schema version {SCHEMA_VERSION}, not {version}")
+    _walk_localized(root)
+
+    documents = {doc_id: _document(doc_id, r) for doc_id, r in root["documents"].items()}
+    if "briefing" not in documents:
+        raise root["documents"].fail("needs the primary document `briefing`, which plain-string citations cite")
+    cite = _citations(documents)
+
+    call = root["call"]
+    tracks = {track_id: _track(track_id, r, cite) for track_id, r in root["tracks"].items()}
+    fields = _named_list(root["fields"], "id", cite)
+    countries = _named_list(root["countries"], "code", cite)
+    for code in countries:
+        if code != "EU" and code not in ALPHA2:
+            raise root["countries"].fail(f"{code!r} is not an ISO 3166-1 alpha-2 code (or EU)")
+    eu = root["eu"]
+    eu_members = frozenset(m.text() for m in eu["members"].elements())
+    for code in sorted(eu_members - ALPHA2):
+        raise eu["members"].fail(f"{code!r} is not an ISO 3166-1 alpha-2 code")
+    cite(eu["source"])
+
+    security = root["research_security"]
+    security_fields = frozenset(f.text() for f in security["fields"].elements())
+    for field in sorted(security_fields - set(fields)):
+        raise security["fields"].fail(f"{field!r} is not one of the call's fields")
+    cite(security["source"])
+
+    schedule: dict[str, Event] = {}
+    for r in root["schedule"].elements():
+        event = _event(r, cite)
+        if event.id in schedule:
+            raise r["id"].fail(f"{event.id!r} is listed twice")
+        schedule[event.id] = event
+    for required in ("advance-notice", "deadline"):
+        if required not in schedule or schedule[required].at is None:
+            raise root["schedule"].fail(f"needs an event {required!r} with an exact `at` date-time")
+
+    for key in ("aspire_calls", "proposal_points", "po_comments"):
+        for item in root[key].elements():
+            cite(item["source"])
+    cite(root["distinctive_activities_meta"]["source"])
+    cite(call["source"])
+    cite(root["programme"]["source"])
+
+    rules = {rule_id: _rule(rule_id, r, cite) for rule_id, r in root["rules"].items()}
+    return Call(
+        id=call["id"].text(),
+        file=file,
+        fiscal_year=call["fiscal_year"].integer(2000),
+        title=call["title"].localized(),
+        contact=call["contact"].text(),
+        tracks=tracks,
+        fields=fields,
+        countries=countries,
+        eu_members=eu_members,
+        research_security_fields=security_fields,
+        schedule=schedule,
+        documents=documents,
+        rules=rules,
+        data=data,
+    )
+
+
+def read_call(path: Path | str, display_name: str | None = None) -> Call:
+    """Read and validate one call file; errors name it as `display_name` (default: its path)."""
+    name = display_name or str(path)
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError as error:
+        raise CallDataError(name, "(file)", f"cannot be read: {error.strerror or error}") from None
+    return parse_call_bytes(content, name)
+
+
+def parse_call_bytes(content: bytes, name: str) -> Call:
+    """Parse a call file's bytes: the wheel in the browser holds the very same file."""
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CallDataError(name, "(syntax)", f"is not valid UTF-8 TOML: {error}") from None
+    return parse_call(data, name)

@@ -1,0 +1,43 @@
+"""The golden cases, judged by the checker in CPython: verdict, every rule's status, budget
+figures and, for refused input, the fields named. The same cases run in Pyodide (test_pyodide)."""
+
+from __future__ import annotations
+
+import pytest
+
+import checker
+from tests.golden import GoldenCase, load_cases
+
+CASES = load_cases()
+RULE_IDS = list(checker.calls()[checker.default_call_id()].rules)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_golden_case(case: GoldenCase) -> None:
+    result = checker.evaluate(case.input)
+    assert result["verdict"] == case.verdict, result.get("errors") or result["findings"]
+    if case.verdict == "invalid":
+        assert sorted(error["path"] for error in result["errors"]) == sorted(case.errors)
+        return
+    statuses = {finding["rule"]: finding["status"] for finding in result["findings"]}
+    expected = {rule: status for rule, status in case.statuses.items() if status != "absent"}
+    assert statuses == expected
+    for key, value in case.budget.items():
+        assert result["budget"][key] == value, key
+
+
+def test_every_rule_is_covered_by_some_golden_case_for_every_outcome_status() -> None:
+    """Each rule's statuses in the call file are each reached by at least one case."""
+    call = checker.calls()[checker.default_call_id()]
+    reached = {(rule, status) for case in CASES for rule, status in case.statuses.items()}
+    unreached = [
+        (rule.id, outcome.status)
+        for rule in call.rules.values()
+        for outcome in rule.outcomes.values()
+        if (rule.id, outcome.status) not in reached
+    ]
+    assert unreached == []
+
+
+def test_top_eligible_case_lists_every_rule() -> None:
+    assert set(CASES[0].statuses) == set(RULE_IDS)
