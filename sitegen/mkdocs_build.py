@@ -95,6 +95,12 @@ def build_site(
             )
 
 
+def language_dirs() -> dict[str, str]:
+    """Each language's directory below the site root ("" for the default), as mkdocs.yml declares
+    them: for what the build writes next to MkDocs' output, and for links across languages."""
+    return {language.code: language.subdir for language in _languages(_read_base_config())}
+
+
 def _read_base_config() -> dict[str, Any]:
     """Read mkdocs.yml as plain data, to derive the per-language overrides."""
     with BASE_CONFIG.open(encoding="utf-8") as fd:

@@ -1,0 +1,135 @@
+"""The site's downloads, written into each language's root: the call as JSON and the schedule as
+an iCalendar file.
+
+`call.json` lets portals and research offices reuse the very data the pages are rendered from,
+so it is the parsed call file itself, dates as ISO 8601. `schedule.ics` (RFC 5545) puts the dates
+in the reader's calendar, in the site's language: the exact moments (advance notice, deadline) as
+timed events in UTC, so no calendar can misread the time zone; the steps the call gives only as
+months (review, interviews, results, start) as all-day spans over those months, shown as free
+time and marked tentative when the call says "planned", with the call's own wording of the
+timing in the title, because a span of whole months overstates how precise they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from checker import Call
+from checker.calldata import Event
+from checker.formatting import Lang, fill
+
+from .citations import cite
+from .mkdocs_build import language_dirs
+from .strings import Strings
+
+CALL_JSON = "call.json"
+CALENDAR = "schedule.ics"
+FILES = {"call_json": CALL_JSON, "calendar": CALENDAR}
+"""The downloads by role, for the pages that link to them."""
+
+
+def write_downloads(call: Call, strings: Strings, site_dir: Path, now: dt.datetime) -> None:
+    """Write both downloads into every language's root of the built site."""
+    content = call_json(call, strings)
+    for lang, subdir in language_dirs().items():
+        root = site_dir / subdir
+        (root / CALL_JSON).write_text(content, encoding="utf-8")
+        (root / CALENDAR).write_bytes(calendar(call, strings, lang, now).encode("utf-8"))
+
+
+def call_json(call: Call, strings: Strings) -> str:
+    """The call file as JSON, with a note saying what it is and which file it comes from."""
+    document = {
+        "call": call.id,
+        "schema_version": call.data["schema_version"],
+        "about": dict(strings.both("site.downloads.call_json_about")),
+        "source_file": call.file,
+        "data": call.data,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_iso) + "\n"
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} has no JSON form")
+
+
+# --- iCalendar ------------------------------------------------------------------------------------
+
+
+def calendar(call: Call, strings: Strings, lang: Lang, now: dt.datetime) -> str:
+    """The schedule as an iCalendar object; `now` is its DTSTAMP (the build time)."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{call.id}//guide//{lang.upper()}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(call.title.render(lang))}",
+    ]
+    for event in call.schedule.values():
+        lines += _event(call, strings, lang, event, now)
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _event(call: Call, strings: Strings, lang: Lang, event: Event, now: dt.datetime) -> list[str]:
+    title = event.title.render(lang)
+    if event.at is None and event.when is not None:
+        title = fill(strings.get("site.calendar.approximate", lang), lang, {"title": title, "when": event.when})
+    notes = [event.detail.render(lang)] if event.detail else []
+    description = "\n".join([*notes, cite(call, strings, lang, event.source)])
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{call.id}.{event.id}",
+        f"DTSTAMP:{_utc(now)}",
+        *_when(event),
+        f"SUMMARY;LANGUAGE={lang}:{_text(title)}",
+        f"DESCRIPTION;LANGUAGE={lang}:{_text(description)}",
+        f"STATUS:{'TENTATIVE' if event.planned else 'CONFIRMED'}",
+        "END:VEVENT",
+    ]
+
+
+def _when(event: Event) -> list[str]:
+    """An exact moment as a time in UTC; a span of months as whole days, shown as free time."""
+    if event.at is not None:
+        return [f"DTSTART:{_utc(event.at)}"]
+    assert event.months is not None, "calldata gives an event either `at` or months"
+    start, end = event.months.start, event.months.end
+    after_end = dt.date(end.year + end.month // 12, end.month % 12 + 1, 1)  # DTEND is exclusive
+    return [
+        f"DTSTART;VALUE=DATE:{dt.date(start.year, start.month, 1):%Y%m%d}",
+        f"DTEND;VALUE=DATE:{after_end:%Y%m%d}",
+        "TRANSP:TRANSPARENT",
+    ]
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _text(value: str) -> str:
+    """An iCalendar TEXT value: backslash, semicolon, comma and newline escaped (RFC 5545 3.3.11)."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Fold a content line into lines of at most 75 octets, never inside a UTF-8 character
+    (RFC 5545 3.1); each continuation starts with a space, which counts towards its 75."""
+    parts: list[str] = []
+    current, size = "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > (75 if not parts else 74):
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
