@@ -35,6 +35,8 @@ def call_params(call: Call) -> dict[str, Renderable]:
     return {
         "contact": call.contact,
         "country_count": len(call.countries),
+        "field_count": len(call.fields),
+        "fields": Listing(tuple(field.name for field in call.fields.values())),
         "deadline": Moment(_at(call, "deadline")),
         "advance_notice": Moment(_at(call, "advance-notice")),
         "indirect_rate": Percent(common_indirect_rate(call)),
