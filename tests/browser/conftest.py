@@ -1,0 +1,87 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (from PyPI, no downloaded browsers).
+
+Every page a test opens is watched: a request to any origin but the site's, or an uncaught
+script error, fails the test that caused it. Waits are conditions (a verdict on screen, a promise
+settled) bounded by a generous timeout, never a measured duration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from sitegen.commands import CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Only a bound for a slow machine: Pyodide starts in seconds, far below this.
+TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM} (python3 build.py test installs it)")
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A fresh browser context and page whose every request and script error is recorded."""
+
+    def __init__(self, browser: Browser, site_url: str, **context_options: object) -> None:
+        self.origin = _origin(site_url)
+        self.context: BrowserContext = browser.new_context(**context_options)  # type: ignore[arg-type]
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        # The context sees the requests of its pages and of their workers (Pyodide's downloads).
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page: Page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if _origin(url) != self.origin and not url.startswith(("blob:", "data:"))]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture
+def watched(browser: Browser, site_url: str) -> Iterator[Callable[..., Watched]]:
+    """Open watched contexts (`watched()`, or `watched(java_script_enabled=False)`); each is checked
+    for foreign requests and script errors when the test ends."""
+    opened: list[Watched] = []
+
+    def open_context(**context_options: object) -> Watched:
+        opened.append(Watched(browser, site_url, **context_options))
+        return opened[-1]
+
+    yield open_context
+    problems = [f"request to another origin: {url}" for each in opened for url in each.foreign_requests()]
+    problems += [f"script error: {error}" for each in opened for error in each.errors]
+    for each in opened:
+        each.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(watched: Callable[..., Watched]) -> Page:
+    return watched().page

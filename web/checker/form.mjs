@@ -1,0 +1,544 @@
+// The form and the checker's input: read the answers into the input the checker takes, and fill
+// the form from such an input (a shared or prefilled link).
+//
+// The DOM is the only state. A control's data-key is its key in the input; repeated parts
+// (counterpart PIs, Co-PIs, budget lines, fiscal years) are copies of the <template>s that
+// templates/checker/form.html renders. Reading also records which control each input path comes
+// from, so the checker's input errors (path "budget.lines[3].amount") lead back to the field.
+// Answers not given are left out of the input: the checker calls them missing.
+
+import { data, fiscalYear, grouped, t } from "./page.mjs";
+
+/**
+ * @typedef {object} Reading
+ * @property {Record<string, any>} input   the checker's input, amounts still as typed (see amounts)
+ * @property {Map<string, HTMLElement>} fields  input path → the control to focus for it
+ * @property {{line: Record<string, any>, text: string}[]} amounts  typed amounts to parse into line.amount
+ */
+
+/** @typedef {HTMLInputElement | HTMLSelectElement} Control */
+
+// Answers of the whole plan, in the order the form asks them: before the parts, and after.
+const FIRST_ANSWERS = ["track", "track_requirements_met", "field"];
+const PLAN_ANSWERS = ["young_researcher_stays", "invites_young_researchers"];
+const COUNTERPART_KEYS = ["country", "funding", "result_known_by", "loi"];
+const MEMBER_ANSWERS = ["erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire"];
+const LINE_KEYS = ["fiscal_year", "category", "amount", "network"];
+// Whole-number answers as the checker accepts them; anything else goes to the checker as typed,
+// which then says what is wrong with it.
+const COUNT = /^\d{1,9}$/;
+// What a datetime-local control and a UTC offset make of an ISO 8601 moment.
+const MOMENT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})$/;
+
+/** @param {ParentNode} scope @param {string} key @returns {Control[]} */
+const controls = (scope, key) => [...scope.querySelectorAll(`[data-key="${key}"]`)];
+
+/** @param {ParentNode} scope @param {string} key @returns {Control} */
+const control = (scope, key) => controls(scope, key)[0];
+
+/** @param {string} id @returns {HTMLElement} */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @param {HTMLElement} list @returns {HTMLElement[]} */
+const items = (list) => /** @type {HTMLElement[]} */ ([...list.children]);
+
+let copies = 0;
+
+/**
+ * A copy of a <template>, its controls given ids and radio names of their own, its labels and
+ * hints tied to them.
+ * @param {string} templateId
+ * @returns {HTMLElement}
+ */
+function instantiate(templateId) {
+  const template = /** @type {HTMLTemplateElement} */ (byId(templateId));
+  const node = /** @type {HTMLElement} */ (template.content.firstElementChild?.cloneNode(true));
+  const prefix = `ac-${templateId.replace("ac-tpl-", "")}-${++copies}`;
+  for (const each of /** @type {NodeListOf<Control>} */ (node.querySelectorAll("[data-key]"))) {
+    const key = each.dataset.key;
+    if (each instanceof HTMLInputElement && each.type === "radio") {
+      each.name = `${prefix}-${key}`;
+      each.id = `${prefix}-${key}-${each.value}`;
+    } else {
+      each.id = `${prefix}-${key}`;
+    }
+  }
+  for (const label of node.querySelectorAll("label[data-for]")) {
+    const { for: key, value } = /** @type {HTMLElement} */ (label).dataset;
+    /** @type {HTMLLabelElement} */ (label).htmlFor = `${prefix}-${key}${value ? `-${value}` : ""}`;
+  }
+  for (const hint of node.querySelectorAll("[data-hint]")) {
+    const key = /** @type {HTMLElement} */ (hint).dataset.hint ?? "";
+    hint.id = `${prefix}-${key}-hint`;
+    const target = control(node, key);
+    describe(target.type === "radio" ? /** @type {HTMLElement} */ (target.closest("fieldset")) : target, hint.id);
+  }
+  return node;
+}
+
+/** @param {HTMLElement} element @param {string} id */
+export function describe(element, id) {
+  const ids = (element.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+  if (!ids.includes(id)) element.setAttribute("aria-describedby", [...ids, id].join(" "));
+}
+
+/** @param {HTMLElement} element @param {string} id */
+export function undescribe(element, id) {
+  const ids = (element.getAttribute("aria-describedby") ?? "").split(" ").filter((each) => each && each !== id);
+  if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
+  else element.removeAttribute("aria-describedby");
+}
+
+// --- The repeated parts -------------------------------------------------------------------------
+
+const lists = {
+  counterpart: () => byId("ac-counterparts"),
+  pi: () => byId("ac-pi"),
+  "co-pi": () => byId("ac-co-pis"),
+};
+
+/**
+ * Add a counterpart PI, the PI or a Co-PI (unnamed until the next renumber()).
+ * @param {"counterpart" | "pi" | "co-pi"} kind
+ * @returns {HTMLElement}
+ */
+function addItem(kind) {
+  const item = instantiate(kind === "counterpart" ? "ac-tpl-counterpart" : "ac-tpl-member");
+  item.dataset.kind = kind;
+  if (kind === "pi") item.querySelector('[data-action="remove"]')?.remove();
+  lists[kind]().append(item);
+  return item;
+}
+
+/** Legends, labels and button names say which one each part is; run after adding or removing. */
+function renumber() {
+  items(lists.counterpart()).forEach((item, index) => name(item, t("counterparts.legend", { n: index + 1 }), t("counterparts.remove", { n: index + 1 })));
+  items(lists.pi()).forEach((item) => name(item, t("team.pi_legend")));
+  items(lists["co-pi"]()).forEach((item, index) => name(item, t("team.co_pi_legend", { n: index + 1 }), t("team.remove", { n: index + 1 })));
+  for (const table of yearTables()) {
+    const year = fiscalYear(Number(table.dataset.year));
+    slot(table, "legend").textContent = year;
+    /** @type {HTMLElement} */ (table.querySelector('[data-action="add-line"]')).textContent = t("budget.add", { year });
+    lineRows(table).forEach((row, index) => {
+      for (const label of row.querySelectorAll("label[data-column]")) {
+        label.textContent = t("budget.line_label", { year, n: index + 1, column: /** @type {HTMLElement} */ (label).dataset.column ?? "" });
+      }
+      slot(row, "remove").textContent = t("budget.remove", { year, n: index + 1 });
+    });
+  }
+}
+
+/** @param {HTMLElement} item @param {string} legend @param {string} [remove] */
+function name(item, legend, remove) {
+  slot(item, "legend").textContent = legend;
+  const button = item.querySelector('[data-slot="remove"]');
+  if (button && remove) button.textContent = remove;
+}
+
+/** @param {ParentNode} scope @param {string} name @returns {HTMLElement} */
+const slot = (scope, name) => /** @type {HTMLElement} */ (scope.querySelector(`[data-slot="${name}"]`));
+
+// --- The budget: one table per fiscal year ------------------------------------------------------
+
+const yearTables = () => items(byId("ac-years"));
+
+/** @param {HTMLElement} table @returns {HTMLElement[]} */
+const lineRows = (table) => items(slot(table, "lines"));
+
+/** @param {HTMLElement} row */
+const blankLine = (row) =>
+  !(/** @type {HTMLInputElement} */ (control(row, "category")).value.trim()) &&
+  !(/** @type {HTMLInputElement} */ (control(row, "amount")).value.trim()) &&
+  !(/** @type {HTMLInputElement} */ (control(row, "network")).checked);
+
+/**
+ * The fiscal years the budget table shows: the chosen track's, or every track's while none is
+ * chosen, plus any year a line is in (a line outside the period is shown, not dropped).
+ * @param {HTMLFormElement} form
+ * @returns {{shown: number[], period: Set<number> | null}}
+ */
+function budgetYears(form) {
+  const track = answer(form, "track");
+  const spans = track ? [data.years[track]] : Object.values(data.years);
+  const period = new Set();
+  for (let year = Math.min(...spans.map((s) => s[0])); year <= Math.max(...spans.map((s) => s[1])); year++) period.add(year);
+  const withLines = yearTables().filter((table) => lineRows(table).some((row) => !blankLine(row)));
+  const shown = new Set([...period, ...withLines.map((table) => Number(table.dataset.year))]);
+  return { shown: [...shown].sort((a, b) => a - b), period: track ? period : null };
+}
+
+/**
+ * The table of one fiscal year, made (in year order) if it is not there yet.
+ * @param {number} year
+ * @param {boolean} withBlankLine  give a new table one empty line to type into
+ */
+function yearTable(year, withBlankLine) {
+  const tables = yearTables();
+  const found = tables.find((table) => Number(table.dataset.year) === year);
+  if (found) return found;
+  const table = instantiate("ac-tpl-year");
+  table.dataset.year = String(year);
+  byId("ac-years").insertBefore(table, tables.find((other) => Number(other.dataset.year) > year) ?? null);
+  if (withBlankLine) addLine(table);
+  return table;
+}
+
+/** A budget line in a year's table (unnamed until the next renumber()). @param {HTMLElement} table */
+function addLine(table) {
+  const row = instantiate("ac-tpl-line");
+  slot(table, "lines").append(row);
+  return row;
+}
+
+/**
+ * Show the tables of the years that belong on screen, drop empty ones that no longer do, and
+ * mark years outside the chosen track's period.
+ * @param {HTMLFormElement} form
+ */
+function syncYears(form) {
+  const { shown, period } = budgetYears(form);
+  for (const table of yearTables()) {
+    if (!shown.includes(Number(table.dataset.year))) table.remove();
+  }
+  for (const year of shown) {
+    const table = yearTable(year, true);
+    slot(table, "outside").hidden = !period || period.has(year);
+  }
+  renumber();
+}
+
+// --- Reading answers ----------------------------------------------------------------------------
+
+/**
+ * The answer held by a key's control (or radio group) in `scope`; null when not answered. Text
+ * that should be a number but is not goes as typed, so the checker can say what is wrong.
+ * @param {ParentNode} scope
+ * @param {string} key
+ * @returns {any}
+ */
+function answer(scope, key) {
+  const [first, ...rest] = controls(scope, key);
+  if (first instanceof HTMLInputElement && first.type === "radio") {
+    const checked = [first, ...rest].find((each) => /** @type {HTMLInputElement} */ (each).checked);
+    if (!checked) return null;
+    return first.dataset.type === "bool" ? checked.value === "true" : checked.value;
+  }
+  if (first instanceof HTMLInputElement && first.type === "checkbox") return first.checked;
+  const text = first.value.trim();
+  if (!text) return null;
+  if (first.dataset.type === "count") return COUNT.test(text.normalize("NFKC")) ? Number(text.normalize("NFKC")) : text;
+  return text;
+}
+
+/**
+ * Read every answer into the checker's input.
+ * @param {HTMLFormElement} form
+ * @returns {Reading}
+ */
+export function readForm(form) {
+  /** @type {Map<string, HTMLElement>} */
+  const fields = new Map();
+  /** @type {Reading["amounts"]} */
+  const amounts = [];
+  /** @type {Record<string, any>} */
+  const input = { call: data.call };
+
+  /**
+   * @param {Record<string, any>} target
+   * @param {string} key
+   * @param {any} value
+   * @param {string} path
+   * @param {HTMLElement} where
+   */
+  const put = (target, key, value, path, where) => {
+    fields.set(path, where);
+    if (value !== null) target[key] = value;
+  };
+  const from = (/** @type {ParentNode} */ scope, /** @type {string} */ key, /** @type {string} */ path, /** @type {Record<string, any>} */ target) =>
+    put(target, key, answer(scope, key), path, control(scope, key));
+
+  for (const key of FIRST_ANSWERS) from(form, key, key, input);
+
+  input.counterpart_pis = items(lists.counterpart()).map((item, index) => {
+    const path = `counterpart_pis[${index}]`;
+    /** @type {Record<string, any>} */
+    const counterpart = {};
+    fields.set(path, control(item, "country"));
+    const listed = answer(item, "country");
+    if (listed === data.other) put(counterpart, "country", answer(item, "country_other"), `${path}.country`, control(item, "country_other"));
+    else put(counterpart, "country", listed, `${path}.country`, control(item, "country"));
+    from(item, "funding", `${path}.funding`, counterpart);
+    if (counterpart.funding === "applied") from(item, "result_known_by", `${path}.result_known_by`, counterpart);
+    from(item, "loi", `${path}.loi`, counterpart);
+    return counterpart;
+  });
+  fields.set("counterpart_pis", firstControl(lists.counterpart()) ?? addButton("counterpart"));
+
+  input.team = [...items(lists.pi()), ...items(lists["co-pi"]())].map((item, index) => {
+    const path = `team[${index}]`;
+    /** @type {Record<string, any>} */
+    const member = { role: item.dataset.kind };
+    fields.set(path, firstControl(item));
+    fields.set(`${path}.role`, firstControl(item));
+    for (const key of MEMBER_ANSWERS) from(item, key, `${path}.${key}`, member);
+    return member;
+  });
+  fields.set("team", firstControl(lists.pi()));
+
+  for (const key of PLAN_ANSWERS) from(form, key, key, input);
+
+  const lines = [];
+  for (const table of yearTables()) {
+    for (const row of lineRows(table)) {
+      if (blankLine(row)) continue;
+      const path = `budget.lines[${lines.length}]`;
+      const category = /** @type {HTMLInputElement} */ (control(row, "category"));
+      /** @type {Record<string, any>} */
+      const line = { fiscal_year: Number(table.dataset.year), category: category.value.trim() };
+      const amount = /** @type {HTMLInputElement} */ (control(row, "amount"));
+      if (amount.value.trim()) {
+        line.amount = null; // keeps the key order of the contract; parsed from the text below
+        amounts.push({ line, text: amount.value });
+      }
+      line.network = answer(row, "network");
+      for (const [key, where] of [["", category], ["fiscal_year", category], ["category", category], ["amount", amount], ["network", control(row, "network")]]) {
+        fields.set(key ? `${path}.${key}` : path, /** @type {HTMLElement} */ (where));
+      }
+      lines.push(line);
+    }
+  }
+  const indirect = control(form, "include_indirect");
+  for (const path of ["budget", "budget.include_indirect"]) fields.set(path, indirect);
+  fields.set("budget.lines", firstControl(byId("ac-years")) ?? indirect);
+  if (lines.length) input.budget = { include_indirect: answer(form, "include_indirect"), lines };
+
+  const when = control(form, "submitted_at");
+  const local = answer(form, "submitted_at");
+  // datetime-local leaves out ":00" seconds; the checker needs the offset written out.
+  put(input, "submitted_at", local && `${local}${local.length === 16 ? ":00" : ""}${answer(form, "offset")}`, "submitted_at", when);
+  fields.set("", firstControl(form) ?? form);
+  return { input, fields, amounts };
+}
+
+/** @param {ParentNode} scope @returns {HTMLElement | undefined} */
+const firstControl = (scope) => /** @type {HTMLElement | undefined} */ (scope.querySelector("[data-key]") ?? undefined);
+
+/** @param {string} kind */
+const addButton = (kind) => /** @type {HTMLElement} */ (document.querySelector(`[data-action="add"][data-kind="${kind}"]`));
+
+// --- Filling from an input ----------------------------------------------------------------------
+
+/**
+ * Put a value into a key's control; false when the form cannot show it (so it is reported as
+ * left out rather than silently changed). Values go in as values, never as HTML.
+ * @param {ParentNode} scope
+ * @param {string} key
+ * @param {unknown} value
+ */
+function setAnswer(scope, key, value) {
+  if (value === null || value === undefined) return true;
+  const [first, ...rest] = controls(scope, key);
+  if (first instanceof HTMLInputElement && first.type === "radio") {
+    const wanted = first.dataset.type === "bool" ? typeof value === "boolean" : typeof value === "string";
+    const radio = [first, ...rest].find((each) => each.value === String(value));
+    if (!wanted || !radio) return false;
+    /** @type {HTMLInputElement} */ (radio).checked = true;
+    return true;
+  }
+  if (first instanceof HTMLInputElement && first.type === "checkbox") {
+    if (typeof value !== "boolean") return false;
+    first.checked = value;
+    return true;
+  }
+  if (typeof value !== "string" && !(first.dataset.type === "count" && typeof value === "number")) return false;
+  first.value = String(value);
+  // Selects and date fields refuse what they cannot show; date fields also shorten what they take
+  // ("10:00:00" reads back "10:00").
+  return first.type === "date" || first.type === "datetime-local" ? first.value !== "" : first.value === String(value);
+}
+
+/** @param {unknown} value @returns {value is Record<string, any>} */
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Show an input in the form, replacing every answer. Returns the input paths the form cannot
+ * show (unknown keys, values of the wrong kind), which are left out.
+ * @param {HTMLFormElement} form
+ * @param {unknown} input
+ * @returns {string[]}
+ */
+export function fillForm(form, input) {
+  form.reset();
+  for (const list of Object.values(lists)) list().replaceChildren();
+  byId("ac-years").replaceChildren();
+  /** @type {string[]} */
+  const ignored = [];
+  const given = isObject(input) ? input : {};
+  if (!isObject(input)) ignored.push("(JSON)");
+
+  for (const [key, value] of Object.entries(given)) {
+    if (key === "call") {
+      if (value !== data.call) ignored.push(key);
+    } else if ([...FIRST_ANSWERS, ...PLAN_ANSWERS].includes(key)) {
+      if (!setAnswer(form, key, value)) ignored.push(key);
+    } else if (key === "counterpart_pis") {
+      fillCounterparts(value, ignored);
+    } else if (key === "team") {
+      fillTeam(value, ignored);
+    } else if (key === "budget") {
+      fillBudget(form, value, ignored);
+    } else if (key === "submitted_at") {
+      if (!fillMoment(form, value)) ignored.push(key);
+    } else {
+      ignored.push(key);
+    }
+  }
+  // An applicant has a counterpart PI and a PI: start with one of each to answer for. An empty
+  // list given on purpose stays empty (no counterpart PI, which the checker flags).
+  if (!Array.isArray(given.counterpart_pis)) addItem("counterpart");
+  if (!items(lists.pi()).length) addItem("pi");
+  syncYears(form);
+  showDependents(form);
+  return ignored;
+}
+
+/** @param {unknown} value @param {string[]} ignored */
+function fillCounterparts(value, ignored) {
+  if (value === null) return;
+  if (!Array.isArray(value)) return void ignored.push("counterpart_pis");
+  value.forEach((given, index) => {
+    const path = `counterpart_pis[${index}]`;
+    if (!isObject(given)) return void ignored.push(path);
+    const item = addItem("counterpart");
+    for (const [key, each] of Object.entries(given)) {
+      const shown = key === "country" ? fillCountry(item, each) : COUNTERPART_KEYS.includes(key) && setAnswer(item, key, each);
+      if (!shown) ignored.push(`${path}.${key}`);
+    }
+  });
+}
+
+/** A listed code selects its option (in any case, as the checker reads it); any other goes in the code field.
+ * @param {HTMLElement} item @param {unknown} value */
+function fillCountry(item, value) {
+  if (value === null) return true;
+  if (typeof value !== "string") return false;
+  const select = /** @type {HTMLSelectElement} */ (control(item, "country"));
+  const option = [...select.options].find((each) => each.value && each.value !== data.other && each.value === value.toUpperCase());
+  if (option) return setAnswer(item, "country", option.value);
+  return setAnswer(item, "country", data.other) && setAnswer(item, "country_other", value);
+}
+
+/** The PI first, then the Co-PIs in order; a second PI cannot be shown.
+ * @param {unknown} value @param {string[]} ignored */
+function fillTeam(value, ignored) {
+  if (value === null) return;
+  if (!Array.isArray(value)) return void ignored.push("team");
+  value.forEach((given, index) => {
+    const path = `team[${index}]`;
+    if (!isObject(given)) return void ignored.push(path);
+    const kind = given.role === "pi" && !items(lists.pi()).length ? "pi" : given.role === "co-pi" ? "co-pi" : null;
+    if (!kind) return void ignored.push(path);
+    const item = addItem(kind);
+    for (const [key, each] of Object.entries(given)) {
+      if (key !== "role" && !(MEMBER_ANSWERS.includes(key) && setAnswer(item, key, each))) ignored.push(`${path}.${key}`);
+    }
+  });
+}
+
+/** @param {HTMLFormElement} form @param {unknown} value @param {string[]} ignored */
+function fillBudget(form, value, ignored) {
+  if (value === null) return;
+  if (!isObject(value)) return void ignored.push("budget");
+  for (const [key, each] of Object.entries(value)) {
+    if (key === "include_indirect") {
+      if (!setAnswer(form, key, each)) ignored.push(`budget.${key}`);
+    } else if (key === "lines" && Array.isArray(each)) {
+      each.forEach((line, index) => fillLine(line, `budget.lines[${index}]`, ignored));
+    } else if (each !== null) {
+      ignored.push(`budget.${key}`);
+    }
+  }
+}
+
+/** @param {unknown} given @param {string} path @param {string[]} ignored */
+function fillLine(given, path, ignored) {
+  const year = isObject(given) ? given.fiscal_year : undefined;
+  if (!isObject(given) || !Number.isInteger(year) || year < 1900 || year > 2200) return void ignored.push(path);
+  const row = addLine(yearTable(/** @type {number} */ (year), false));
+  for (const [key, each] of Object.entries(given)) {
+    // Whole yen are shown grouped, as people type them; text goes in as it was typed.
+    const shown = key === "amount" && Number.isSafeInteger(each) ? grouped(/** @type {number} */ (each)) : each;
+    if (key !== "fiscal_year" && !(LINE_KEYS.includes(key) && setAnswer(row, key, shown))) ignored.push(`${path}.${key}`);
+  }
+}
+
+/** @param {HTMLFormElement} form @param {unknown} value */
+function fillMoment(form, value) {
+  if (value === null) return true;
+  const match = typeof value === "string" ? MOMENT.exec(value) : null;
+  if (!match) return false;
+  const [, date, time, offset] = match;
+  return setAnswer(form, "submitted_at", `${date}T${time}`) && setAnswer(form, "offset", offset === "Z" ? "+00:00" : offset);
+}
+
+// --- Behaviour ----------------------------------------------------------------------------------
+
+/** Show the questions that apply (the code field for another country, the result date once applied).
+ * @param {ParentNode} scope */
+function showDependents(scope) {
+  for (const dependent of /** @type {NodeListOf<HTMLElement>} */ (scope.querySelectorAll("[data-shown-by]"))) {
+    const item = /** @type {HTMLElement} */ (dependent.closest("[data-item]"));
+    dependent.hidden = answer(item, dependent.dataset.shownBy ?? "") !== dependent.dataset.shownFor;
+  }
+}
+
+/**
+ * Wire the form: add and remove buttons, dependent questions, fiscal years that follow the track.
+ * `changed` runs after every change of an answer.
+ * @param {HTMLFormElement} form
+ * @param {() => void} changed
+ */
+export function setUpForm(form, changed) {
+  // Every control fires "input" on each change of its value; "change" only adjusts the form.
+  form.addEventListener("input", changed);
+  form.addEventListener("change", (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const item = target.closest("[data-item]");
+    if (item) showDependents(item);
+    if (target.dataset.key === "track") syncYears(form);
+  });
+  form.addEventListener("click", (event) => {
+    const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
+    if (!(button instanceof HTMLButtonElement)) return;
+    const action = button.dataset.action;
+    if (action === "add" || action === "add-line") {
+      const part =
+        action === "add"
+          ? addItem(/** @type {"counterpart" | "co-pi"} */ (button.dataset.kind))
+          : addLine(/** @type {HTMLElement} */ (button.closest("[data-year]")));
+      renumber();
+      focusFirst(part);
+    } else if (action === "remove") {
+      removePart(/** @type {HTMLElement} */ (button.closest("[data-item]")), form);
+    }
+    changed();
+  });
+}
+
+/** @param {HTMLElement} part */
+function focusFirst(part) {
+  /** @type {HTMLElement | null} */ (part.querySelector("input, select"))?.focus();
+}
+
+/** Remove a part and keep the keyboard where it was: on the next part, or on the add button.
+ * @param {HTMLElement} part @param {HTMLFormElement} form */
+function removePart(part, form) {
+  const table = part.closest("[data-year]");
+  const next = /** @type {HTMLElement | null} */ (part.nextElementSibling ?? part.previousElementSibling);
+  const fallback = table ? table.querySelector('[data-action="add-line"]') : addButton(part.dataset.kind ?? "");
+  part.remove();
+  renumber();
+  if (table) syncYears(form);
+  const target = next?.isConnected ? next.querySelector("input, select") : fallback?.isConnected ? fallback : firstControl(byId("ac-years"));
+  /** @type {HTMLElement | null | undefined} */ (target)?.focus();
+}

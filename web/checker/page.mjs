@@ -1,0 +1,66 @@
+// What the page tells its script: the JSON block sitegen/checker_page.py writes (call id,
+// language, strings, fiscal years per track, and checker.formatting's patterns for figures).
+
+/**
+ * @typedef {object} PageData
+ * @property {string} call      the call's id, sent with every input
+ * @property {"ja" | "en"} lang
+ * @property {string} guide     relative URL of this language's guide root, ending in "/"
+ * @property {string} other     the country option that reveals a free code field
+ * @property {Record<string, [number, number]>} years  first and last fiscal year per track
+ * @property {{yen: string, fiscal_year: string, share: string}} formats
+ * @property {Record<string, string>} strings  checker.* strings in the page's language
+ */
+
+/** @type {PageData} */
+export const data = JSON.parse(/** @type {HTMLElement} */ (document.getElementById("ac-data")).textContent ?? "{}");
+
+/**
+ * Fill {name} placeholders; unknown names stay as they are (as sitegen/checker_page.py does).
+ * @param {string} template
+ * @param {Record<string, string | number>} [params]
+ */
+export function fill(template, params = {}) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * A string of the page's language from site_src/strings/checker.toml (without "checker.").
+ * @param {string} key
+ * @param {Record<string, string | number>} [params]
+ */
+export function t(key, params) {
+  const template = data.strings[key];
+  if (template === undefined) throw new Error(`no string checker.${key}`);
+  return fill(template, params);
+}
+
+// Python's {:,} grouping, which checker.formatting.Yen uses in both languages.
+const grouping = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** @param {number} amount whole yen */
+export const yen = (amount) => fill(data.formats.yen, { amount: grouping.format(amount) });
+
+/** @param {number} amount whole yen, written as people type it in the form */
+export const grouped = (amount) => grouping.format(amount);
+
+/** @param {number} year */
+export const fiscalYear = (year) => fill(data.formats.fiscal_year, { year });
+
+/**
+ * A share given in permille as a per cent figure with one decimal ("82.9"), as
+ * checker.formatting.Share writes it (the checker floors permille, so 69.99 % never reads 70.0).
+ * @param {number} permille
+ */
+export const percent = (permille) => `${Math.floor(permille / 10)}.${permille % 10}`;
+
+/** @param {number} permille */
+export const share = (permille) => fill(data.formats.share, { percent: percent(permille) });
+
+/**
+ * part / whole in permille, floored, in exact integers (amounts may pass 2**53 / 1000).
+ * @param {number} part
+ * @param {number} whole
+ * @returns {number | null}
+ */
+export const permille = (part, whole) => (whole ? Number((BigInt(part) * 1000n) / BigInt(whole)) : null);
