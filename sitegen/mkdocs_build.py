@@ -60,6 +60,7 @@ def build_site(
     nav: Nav | None = None,
     site_url: str | None = None,
     extra_files: Mapping[str, Path] | None = None,
+    palette_names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Build every language of the site into ``out_dir`` (which is replaced).
 
@@ -69,6 +70,9 @@ def build_site(
     absolute.  ``extra_files`` maps docs-relative destinations to files or
     directories copied into every language's docs, so pages in any language
     reach them by the same relative path and MkDocs validates links to them.
+    ``palette_names[lang][scheme]`` names the colour scheme toggle shown in
+    that scheme (mkdocs.yml ``theme.palette``) in each language; without it
+    the toggles keep mkdocs.yml's names.
 
     Raises SiteBuildError on any MkDocs warning (strict mode), e.g. a broken
     internal link or anchor, naming the offending file.
@@ -92,6 +96,7 @@ def build_site(
                 site_name=site_name[language.code],
                 nav=nav,
                 root_url=root_url,
+                palette_names=None if palette_names is None else palette_names.get(language.code, {}),
             )
 
 
@@ -99,6 +104,12 @@ def language_dirs() -> dict[str, str]:
     """Each language's directory below the site root ("" for the default), as mkdocs.yml declares
     them: for what the build writes next to MkDocs' output, and for links across languages."""
     return {language.code: language.subdir for language in _languages(_read_base_config())}
+
+
+def content_security_policy() -> str:
+    """The site's Content-Security-Policy (mkdocs.yml ``extra.content_security_policy``), for
+    pages written beside MkDocs' and for tests that send it as a header."""
+    return " ".join(str(_read_base_config()["extra"]["content_security_policy"]).split())
 
 
 def _read_base_config() -> dict[str, Any]:
@@ -161,14 +172,18 @@ def _build_language(
     site_name: str,
     nav: Nav | None,
     root_url: str | None,
+    palette_names: Mapping[str, str] | None = None,
 ) -> None:
     """Load mkdocs.yml with this language's overrides and build it."""
+    theme = {**base["theme"], "language": language.code}
+    if palette_names is not None and "palette" in theme:
+        theme["palette"] = _localized_palette(theme["palette"], palette_names, language.code)
     overrides: dict[str, Any] = {
         "strict": True,
         "site_name": site_name,
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "theme": {**base["theme"], "language": language.code},
+        "theme": theme,
         "extra": {
             **base.get("extra", {}),
             "alternate": [
@@ -189,6 +204,23 @@ def _build_language(
             search.config.separator = None
         config.plugins["aspire/alternates"] = _AlternatesPlugin(language, languages, root_url)
         build(config)
+
+
+def _localized_palette(palette: Any, names: Mapping[str, str], lang: str) -> Any:
+    """mkdocs.yml's palette with each toggle named in `lang` (by the scheme it is shown in)."""
+    options = palette if isinstance(palette, list) else [palette]
+    localized = []
+    for option in options:
+        if isinstance(option, dict) and isinstance(option.get("toggle"), dict):
+            scheme = option.get("scheme") or "default"
+            if scheme not in names:
+                raise SiteBuildError(
+                    f"{lang} site: no name for the colour scheme toggle of theme.palette scheme {scheme!r} "
+                    f"(add palette.{scheme} to the site's strings)"
+                )
+            option = {**option, "toggle": {**option["toggle"], "name": names[scheme]}}
+        localized.append(option)
+    return localized if isinstance(palette, list) else localized[0]
 
 
 def _alternate_url(page_url: str, source: _Language, target: _Language, root_url: str | None) -> str:
