@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker import CallDataError, Call, load_call
+from checker.formatting import LANGS
 
 from . import pages, runtime
 from .compress import precompress
 from .downloads import write_downloads
+from .embed import write_embeds
 from .mkdocs_build import SiteBuildError, build_site
 from .pages import PagesError
 from .paths import ROOT, shown
@@ -65,9 +67,12 @@ def build(
                 site_name=strings.site_name(call),
                 nav=sources.nav,
                 extra_files=sources.extra_files,
+                palette_names={lang: strings.with_prefix("site.palette", lang) for lang in LANGS},
             )
             runtime.install(out_dir, wheel)
+        write_embeds(call, strings, out_dir)
         write_downloads(call, strings, out_dir, moment)
+        runtime.write_service_worker(out_dir)  # last page written: it lists the checker pages
         precompress(out_dir)
         problems = check_site(out_dir)
     except (CallDataError, StringsError, PagesError, SiteBuildError) as error:

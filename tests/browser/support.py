@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,3 +64,29 @@ def open_checker(page: Page, site_url: str, lang: Lang, answers: object | None =
     page.goto(checker_url(site_url, lang) + (fragment(answers) if answers is not None else ""))
     page.evaluate("() => window.checker.ready")
     expect(page.locator("#ac-verdict")).not_to_have_attribute("data-verdict", "waiting")
+
+
+def wait_until(page: Page, predicate: str, arg: object = None, timeout_ms: int = 120_000) -> Any:
+    """Evaluate `predicate` (JavaScript; may be async) in the page until it gives a truthy value,
+    and return that value. (Playwright's wait_for_function does not wait for an async predicate's
+    value to become truthy.) A bound for a slow machine, not a measured duration."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {predicate}")
+        page.wait_for_timeout(100)
+
+
+def service_worker_active(page: Page) -> None:
+    """Wait until the site's service worker is active, i.e. the runtime and the checker pages are
+    in its cache (it fills the cache before it activates)."""
+    wait_until(page, "() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')")
+
+
+def snapshot_settled(page: Page) -> str:
+    """Wait until the checker's worker has used or stored (or failed to store) its memory
+    snapshot; returns `window.checker.snapshot` ("used", "stored", "failed", "unavailable")."""
+    return wait_until(page, "() => window.checker.snapshot !== 'pending' && window.checker.snapshot")

@@ -1,24 +1,35 @@
-// The checker's API on the page: `window.checker = { ready, evaluate }`.
+// The checker's API on the page: `window.checker = { ready, evaluate, startMode, snapshot }`.
 //
 //   await window.checker.ready;                  // resolves once Python and the checker are loaded
 //   const result = await window.checker.evaluate(input);
+//   window.checker.startMode                     // "snapshot" or "normal" once ready (worker.mjs)
+//   window.checker.snapshot                      // "pending", then "used", "stored", "failed" or
+//                                                // "unavailable": the worker's memory snapshot
 //
 // `input` is the checker's input as a plain object (what JSON.parse gives for the JSON that
 // `python -m checker check` reads); the promise resolves to exactly the JSON that command prints,
 // parsed (a value JSON cannot hold, such as undefined, goes as null, which the checker refuses
 // as input). The page's own form goes through the same worker; portals and tests can call it too.
-// The worker starts as soon as this module runs, i.e. at page load.
+// The worker starts as soon as this module runs, i.e. at page load. Once it has started, the
+// site's service worker (sw.js at the site root) is registered in idle time, so the runtime and
+// the checker pages are kept for later and offline visits.
 
 const worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
 
-/** @type {Map<number, {resolve: (text: string) => void, reject: (error: Error) => void}>} */
+/** @type {Map<number, {resolve: (reply: {text: string, ms: number}) => void, reject: (error: Error) => void}>} */
 const pending = new Map();
 let lastId = 0;
+/** @type {"snapshot" | "normal" | undefined} */
+let startMode;
+let snapshot = "pending";
 
 /** @type {Promise<void>} */
 export const ready = new Promise((resolve, reject) => {
   worker.addEventListener("message", ({ data }) => {
-    if (data.type === "ready") resolve();
+    if (data.type === "ready") {
+      startMode = data.mode;
+      resolve();
+    } else if (data.type === "snapshot") snapshot = data.status;
     else if (data.type === "failed") reject(new Error(data.message));
     else settle(data);
   });
@@ -26,18 +37,18 @@ export const ready = new Promise((resolve, reject) => {
   worker.addEventListener("error", (event) => reject(new Error(event.message || "the checker's worker did not start")));
 });
 
-/** @param {{id: number, ok: boolean, text?: string, message?: string}} reply */
-function settle({ id, ok, text, message }) {
+/** @param {{id: number, ok: boolean, text?: string, ms?: number, message?: string}} reply */
+function settle({ id, ok, text, ms, message }) {
   const request = pending.get(id);
   pending.delete(id);
-  if (ok) request?.resolve(/** @type {string} */ (text));
+  if (ok) request?.resolve({ text: /** @type {string} */ (text), ms: ms ?? NaN });
   else request?.reject(new Error(message));
 }
 
 /**
  * @param {"evaluate" | "parse_yen"} op
  * @param {string} text JSON text
- * @returns {Promise<string>} JSON text
+ * @returns {Promise<{text: string, ms: number}>} JSON text, and the milliseconds Python took
  */
 function request(op, text) {
   return new Promise((resolve, reject) => {
@@ -52,7 +63,15 @@ function request(op, text) {
  * @param {unknown} input
  * @returns {Promise<string>}
  */
-export const evaluateText = async (input) => request("evaluate", JSON.stringify(input) ?? "null");
+export const evaluateText = async (input) => (await evaluateTimed(input)).text;
+
+/**
+ * The checker's result as text, with the milliseconds the Python call took in the worker
+ * (what `python3 build.py bench` reports as evaluation time).
+ * @param {unknown} input
+ * @returns {Promise<{text: string, ms: number}>}
+ */
+export const evaluateTimed = async (input) => request("evaluate", JSON.stringify(input) ?? "null");
 
 /**
  * @param {unknown} input
@@ -66,6 +85,30 @@ export const evaluate = async (input) => JSON.parse(await evaluateText(input));
  * @param {string[]} texts
  * @returns {Promise<(number | null)[]>}
  */
-export const parseYen = async (texts) => JSON.parse(await request("parse_yen", JSON.stringify(texts)));
+export const parseYen = async (texts) => JSON.parse((await request("parse_yen", JSON.stringify(texts))).text);
 
-Object.defineProperty(window, "checker", { value: Object.freeze({ ready, evaluate }), enumerable: true });
+/** Register the site's service worker (its scope: the site root, wherever the site is served). */
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(new URL("../../sw.js", import.meta.url)).catch((error) => {
+    console.warn("The checker will not work offline: its service worker did not register.", error);
+  });
+}
+
+// After the start, when the browser is idle: on a first visit the runtime is then in the HTTP
+// cache, and the service worker's copy costs no second download.
+ready.finally(() => ("requestIdleCallback" in window ? requestIdleCallback(registerServiceWorker, { timeout: 2000 }) : setTimeout(registerServiceWorker, 0))).catch(() => undefined);
+
+Object.defineProperty(window, "checker", {
+  value: Object.freeze({
+    ready,
+    evaluate,
+    get startMode() {
+      return startMode;
+    },
+    get snapshot() {
+      return snapshot;
+    },
+  }),
+  enumerable: true,
+});

@@ -2,25 +2,52 @@
 // so the page stays responsive while Python starts.
 //
 // Pyodide and the checker wheel come from this site only: the runtime from ../../pyodide/ next to
-// the site's own pyodide-lock.json, which lists the wheel with its sha256 so the browser checks it.
+// the site's own pyodide-lock.json, which lists the wheel with its sha256; the wheel is fetched
+// with that sha256 as Subresource Integrity, so the browser refuses any other bytes.
 //
 // Messages in:  {id, op: "evaluate", text}   text: the checker's input as JSON text
 //               {id, op: "parse_yen", text}  text: a JSON array of amounts as people type them
-// Messages out: {type: "ready"} once, or {type: "failed", message}
-//               {id, ok: true, text} / {id, ok: false, message} per request
+// Messages out: {type: "ready", mode} once ("snapshot" or "normal": how Python started),
+//               or {type: "failed", message}
+//               {type: "snapshot", status} once: "used", "stored", "failed" or "unavailable"
+//               {id, ok: true, text, ms} / {id, ok: false, message} per request; ms is the time
+//               the Python call took
 // Inputs and outputs cross the JS/Python boundary as JSON text that Python itself reads and
 // writes, so no value conversion can change them: "evaluate" answers exactly what
 // `python -m checker check` prints.
+//
+// A memory snapshot makes later starts fast. The first start is a normal one: Pyodide boots,
+// the wheel is unpacked, the checker imported and its call data read; then, before the first
+// request is even read, the interpreter's memory is copied (pyodide.makeMemorySnapshot) and,
+// once the checker has answered and is idle, kept in this browser's Cache Storage under a key
+// made of the Pyodide version, the wheel's sha256, the standard library's and this file's
+// Python (stored without its pages of zeros, with its sha256). A snapshot
+// therefore holds the interpreter after the import and nothing a user answered: no answer is
+// stored unless the user asks. Later visits start from it (loadPyodide's _loadSnapshot: no
+// Python start-up, no imports, no call data to read); a snapshot that is missing, made for another key, not byte for byte what
+// was stored (its sha256 is checked) or that fails to start gives a normal start, which
+// replaces it.
 
-import { loadPyodide } from "../../pyodide/pyodide.mjs";
+import { loadPyodide, version } from "../../pyodide/pyodide.mjs";
 
-const indexURL = new URL("../../pyodide/", import.meta.url).href;
+// Pyodide's Emscripten module, 1.2 MB of JavaScript, loads while the lock and the snapshot are
+// read (loadPyodide would only start loading it once called).
+const createPyodideModule = import("../../pyodide/pyodide.asm.mjs").then((module) => module.default);
+createPyodideModule.catch(() => undefined); // reported by loadPyodide, which awaits it too
+
+const root = new URL("../../", import.meta.url).href;
+const indexURL = `${root}pyodide/`;
 const PACKAGE = "aspire-checker";
+// Shared with sw.js, which deletes snapshots made for another runtime or wheel.
+const SNAPSHOT_CACHE = `aspire-checker ${root} snapshot`;
 
 const BRIDGE = `
 import json
 import checker
 from checker.amounts import parse_yen
+
+# Read the call data now: after a start from a snapshot, site-packages is empty.
+checker.default_call_id()
 
 def evaluate_text(text):
     return checker.to_json(checker.evaluate(json.loads(text)))
@@ -29,23 +56,187 @@ def parse_yen_text(text):
     return json.dumps([parse_yen(item) if isinstance(item, str) else None for item in json.loads(text)])
 `;
 
-/** @returns {Promise<Record<string, (text: string) => string>>} the Python functions, by op */
+/** @typedef {Record<string, (text: string) => string>} Operations the Python functions, by op */
+/** @typedef {{file_name: string, sha256: string}} Wheel */
+/** @typedef {{packages: Record<string, Wheel>, tool?: Record<string, Record<string, string>>}} Lock */
+
+/** @param {ArrayBuffer | Uint8Array} bytes */
+const sha256 = async (bytes) =>
+  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+
+/** @param {string} hex */
+const integrity = (hex) => `sha256-${btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((byte) => parseInt(byte, 16))))}`;
+
+/** @returns {Promise<{mode: "snapshot" | "normal", operations: Operations, keep?: () => Promise<string>}>} */
 async function start() {
-  // Loaded with the runtime, so the wheel downloads while Python boots; a failed load is only
-  // logged there, hence the check.
+  // "no-cache": the lock names this build's wheel, so it is checked with the server (or comes
+  // from the service worker's copy when offline), never taken stale from the HTTP cache.
+  const response = await fetch(`${indexURL}pyodide-lock.json`, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${PACKAGE} did not load: pyodide-lock.json: HTTP ${response.status}`);
+  /** @type {Lock} */
+  const lock = await response.json();
+  const wheel = lock.packages?.[PACKAGE];
+  if (!wheel) throw new Error(`${PACKAGE} is not in the site's pyodide-lock.json`);
+
+  const snapshots = await openSnapshots();
+  const key = snapshots && (await snapshotKey(lock, wheel));
+  const saved = snapshots && key ? await snapshots.match(snapshotURL(key)) : undefined;
+  if (snapshots && saved) {
+    try {
+      return { mode: "snapshot", operations: await fromSnapshot(lock, saved) };
+    } catch (error) {
+      console.warn("The checker could not start from its saved snapshot; starting afresh.", error);
+      await snapshots.delete(snapshotURL(key)).catch(() => false);
+    }
+  }
+  const { operations, snapshot } = await normally(lock, wheel, Boolean(snapshots && key));
+  const keep = snapshots && key && snapshot ? () => keepSnapshot(snapshots, key, snapshot) : undefined;
+  return { mode: "normal", operations, keep };
+}
+
+/** A normal start; with `snapshot`, the memory snapshot taken before any request is read. */
+async function normally(/** @type {Lock} */ lock, /** @type {Wheel} */ wheel, /** @type {boolean} */ makeSnapshot) {
+  const wheelBytes = fetchWheel(wheel); // downloads while Python boots
+  wheelBytes.catch(() => undefined);
   const pyodide = await loadPyodide({
     indexURL,
-    lockFileURL: `${indexURL}pyodide-lock.json`,
-    packages: [PACKAGE],
+    lockFileContents: lock,
+    createPyodideModule: await createPyodideModule,
+    _makeSnapshot: makeSnapshot,
   });
-  if (!(PACKAGE in pyodide.loadedPackages)) {
-    throw new Error(`${PACKAGE} did not load: its download failed or does not match the site's pyodide-lock.json`);
-  }
+  const sitePackages = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('site-packages'))");
+  pyodide.unpackArchive(await wheelBytes, "wheel", { extractDir: sitePackages });
   pyodide.runPython(BRIDGE);
-  return {
+  // Here, and only here: the checker is imported and no request has been read yet.
+  const snapshot = makeSnapshot ? pyodide.makeMemorySnapshot() : null;
+  return { operations: operationsOf(pyodide), snapshot };
+}
+
+/** @param {Wheel} wheel */
+async function fetchWheel(wheel) {
+  try {
+    // The file name stays the same from build to build: "no-cache" has the HTTP cache check its
+    // copy with the server (the service worker answers from its own cache, offline too).
+    const response = await fetch(new URL(wheel.file_name, indexURL), { cache: "no-cache", integrity: integrity(wheel.sha256) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.arrayBuffer();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${PACKAGE} did not load: its download failed or does not match the site's pyodide-lock.json (${reason})`);
+  }
+}
+
+/** @param {Lock} lock @param {Response} saved */
+async function fromSnapshot(lock, saved) {
+  // Read and checked while Pyodide's JavaScript loads; loadPyodide waits for it.
+  const bytes = saved.arrayBuffer().then(async (stored) => {
+    if ((await sha256(stored)) !== saved.headers.get("x-sha256")) throw new Error("the saved snapshot is damaged");
+    return unpack(stored);
+  });
+  bytes.catch(() => undefined); // loadPyodide awaits it, and throws what it throws
+  const pyodide = await loadPyodide({
+    indexURL,
+    lockFileContents: lock,
+    createPyodideModule: await createPyodideModule,
+    _loadSnapshot: bytes,
+  });
+  return operationsOf(pyodide);
+}
+
+// A snapshot is the interpreter's whole memory (~31 MB), more than half of it pages of zeros:
+// it is stored without them, which halves what a later start reads and checks.
+//   stored = header (4 × uint32: magic, format, length, page size) + one byte per page (1: kept)
+//            + the kept pages, in order
+const SPARSE_MAGIC = 0x41535053; // "ASPS"
+const SPARSE_FORMAT = 1;
+const PAGE = 65536;
+
+/** @param {Uint8Array} snapshot */
+function pack(snapshot) {
+  const pages = Math.ceil(snapshot.length / PAGE);
+  const header = new Uint8Array(16 + pages);
+  new Uint32Array(header.buffer, 0, 4).set([SPARSE_MAGIC, SPARSE_FORMAT, snapshot.length, PAGE]);
+  /** @type {Uint8Array[]} */
+  const kept = [header];
+  const words = new Uint32Array(snapshot.buffer, snapshot.byteOffset, Math.floor(snapshot.length / 4));
+  for (let page = 0; page < pages; page++) {
+    const start = page * PAGE;
+    const end = Math.min(start + PAGE, snapshot.length);
+    let zero = end - start === PAGE && start % 4 === 0;
+    for (let word = start / 4; zero && word < end / 4; word++) zero = words[word] === 0;
+    if (!zero) {
+      header[16 + page] = 1;
+      kept.push(snapshot.subarray(start, end));
+    }
+  }
+  const packed = new Uint8Array(kept.reduce((sum, part) => sum + part.length, 0));
+  kept.reduce((offset, part) => (packed.set(part, offset), offset + part.length), 0);
+  return packed;
+}
+
+/** @param {ArrayBuffer} stored */
+function unpack(stored) {
+  const [magic, format, length, page] = new Uint32Array(stored, 0, 4);
+  if (magic !== SPARSE_MAGIC || format !== SPARSE_FORMAT || page !== PAGE) throw new Error("the saved snapshot has an unknown format");
+  const pages = Math.ceil(length / PAGE);
+  const kept = new Uint8Array(stored, 16, pages);
+  const snapshot = new Uint8Array(length);
+  let offset = 16 + pages;
+  for (let index = 0; index < pages; index++) {
+    if (!kept[index]) continue;
+    const size = Math.min(PAGE, length - index * PAGE);
+    snapshot.set(new Uint8Array(stored, offset, size), index * PAGE);
+    offset += size;
+  }
+  if (offset !== stored.byteLength) throw new Error("the saved snapshot has the wrong size");
+  return snapshot;
+}
+
+/** @param {import("../../pyodide/pyodide.mjs").PyodideAPI} pyodide @returns {Operations} */
+function operationsOf(pyodide) {
+  const operations = {
     evaluate: pyodide.globals.get("evaluate_text"),
     parse_yen: pyodide.globals.get("parse_yen_text"),
   };
+  for (const [op, run] of Object.entries(operations)) {
+    if (typeof run !== "function") throw new Error(`${PACKAGE} did not load: no ${op} function`);
+  }
+  // A start that cannot answer is no start (a snapshot could restore without error yet be wrong).
+  JSON.parse(operations.parse_yen('["1"]'));
+  return operations;
+}
+
+/** This browser's cache of snapshots, or null where there is none (an insecure context). */
+async function openSnapshots() {
+  try {
+    return self.caches && self.crypto?.subtle ? await caches.open(SNAPSHOT_CACHE) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {Lock} lock @param {Wheel} wheel */
+async function snapshotKey(lock, wheel) {
+  const stdlib = lock.tool?.[PACKAGE]?.python_stdlib_sha256 ?? "unknown";
+  const bridge = await sha256(new TextEncoder().encode(BRIDGE));
+  return `${version}-${wheel.sha256}-${stdlib.slice(0, 16)}-${bridge.slice(0, 16)}`;
+}
+
+/** @param {string} key */
+const snapshotURL = (key) => `${indexURL}snapshot/${key}`;
+
+/**
+ * Store the snapshot under its key, with the sha256 of what is stored, and drop any other.
+ * @param {Cache} snapshots @param {string} key @param {Uint8Array} snapshot
+ */
+async function keepSnapshot(snapshots, key, snapshot) {
+  const packed = pack(snapshot);
+  const headers = { "content-type": "application/octet-stream", "x-sha256": await sha256(packed) };
+  await snapshots.put(snapshotURL(key), new Response(packed, { headers }));
+  for (const request of await snapshots.keys()) {
+    if (request.url !== snapshotURL(key)) await snapshots.delete(request);
+  }
+  return "stored";
 }
 
 /**
@@ -60,18 +251,56 @@ function summary(error) {
   return lines.slice(Math.max(start, 0)).join(" ");
 }
 
-const operations = start();
-operations.then(
-  () => postMessage({ type: "ready" }),
+const started = start();
+const operations = started.then(({ operations }) => operations);
+operations.catch(() => undefined); // a failed start is reported below, and to each request
+started.then(
+  ({ mode, keep }) => {
+    postMessage({ type: "ready", mode });
+    if (mode === "snapshot") postMessage({ type: "snapshot", status: "used" });
+    else if (!keep) postMessage({ type: "snapshot", status: "unavailable" });
+    else whenIdle(keep);
+  },
   (error) => postMessage({ type: "failed", message: summary(error) }),
 );
 
+// Storing a snapshot (packing, hashing and writing ~15 MB) keeps this worker busy for a few
+// hundred milliseconds: it waits until the first result has gone out and no request has come
+// for a while, so it never delays what the user sees. (The snapshot itself was taken before the
+// first request; waiting changes only when it is written.)
+const QUIET_MS = 300;
+const LATEST_MS = 5000;
+let answered = false;
+let lastRequest = performance.now();
+/** @param {() => Promise<string>} keep */
+function whenIdle(keep) {
+  const begun = performance.now();
+  const check = () => {
+    const now = performance.now();
+    if ((answered && now - lastRequest >= QUIET_MS) || now - begun >= LATEST_MS) {
+      keep().then(
+        (status) => postMessage({ type: "snapshot", status }),
+        (error) => {
+          console.warn("The checker's snapshot could not be stored.", error);
+          postMessage({ type: "snapshot", status: "failed" });
+        },
+      );
+    } else setTimeout(check, QUIET_MS / 2);
+  };
+  setTimeout(check, QUIET_MS / 2);
+}
+
 self.addEventListener("message", async ({ data: { id, op, text } }) => {
+  lastRequest = performance.now();
   try {
     const run = (await operations)[op];
     if (!run) throw new Error(`unknown operation ${op}`);
-    postMessage({ id, ok: true, text: run(text) });
+    const begun = performance.now();
+    const result = run(text);
+    postMessage({ id, ok: true, text: result, ms: performance.now() - begun });
+    if (op === "evaluate") answered = true;
   } catch (error) {
     postMessage({ id, ok: false, message: summary(error) });
   }
+  lastRequest = performance.now();
 });

@@ -1,0 +1,332 @@
+"""`python3 build.py bench`: how fast the site builds, how fast the checker wakes, how fast it
+judges, and how much a visitor downloads. Prints a table and writes bench/latest.json (and the
+table as bench/latest.md, for README.md's "Benchmark" section).
+
+What is measured, and how:
+- build: the whole site (both languages) into a temporary folder, three times; the median. The
+  first build says whether the caches of compressed copies and of the precompiled standard
+  library were warm (a cold cache adds Brotli's best level on the runtime, ~20 s, once per
+  machine);
+- first verdict: headless Chromium opens the English checker page with a complete six-fiscal-
+  year application in the URL (golden case `top-eligible`); the time from navigation start to the
+  verdict on screen (`#ac-verdict` leaves "waiting"), measured in the page. "Cold" is a fresh
+  browser context (empty HTTP cache, no service worker, no snapshot); "second visit" is the same
+  context again once the service worker is active and the snapshot stored. Also the cold start
+  with Chromium's network emulation at 10 Mbit/s down, 5 Mbit/s up, 20 ms latency;
+- evaluation: 200 evaluations of that application through the page's worker; the time of the
+  Python call inside the worker (median, p95), and the round trip from the page;
+- bytes: the sum of Chromium's encoded (on the wire) sizes of every response a page and its
+  workers receive, with the static server sending the build's .br/.gz copies as a compressing
+  host would: a guidance page (/en/tracks/) and the checker page, cold; the service worker is
+  blocked there, so this is what showing the page costs (its later caching mostly revalidates).
+
+The machine is recorded with the numbers: they are only comparable on the same machine, and a
+busy machine (other tests running) makes them slower. Tests never assert on timing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .commands import CHROMIUM
+from .compress import CACHE as COMPRESS_CACHE
+from .paths import ROOT, shown
+from .runtime import STDLIB_CACHE
+
+OUT_DIR = ROOT / "bench"
+BUILDS = 3
+COLD_RUNS = 5
+THROTTLED_RUNS = 3
+EVALUATIONS = 200
+CASE = "top-eligible"
+GUIDANCE_PAGE = "en/tracks/"
+CHECKER_PAGE = "en/checker/"
+THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8}
+TIMEOUT_MS = 120_000
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+TARGETS = {
+    "build_s": 10.0,
+    "cold_verdict_s": 2.0,
+    "second_visit_verdict_s": 0.6,
+    "evaluation_p95_ms": 5.0,
+    "guidance_page_kb": 300.0,
+}
+
+# Records, in the page, when the verdict first leaves "waiting" (ms since navigation start).
+VERDICT_CLOCK = """
+(() => {
+  const check = () => {
+    const verdict = document.getElementById("ac-verdict");
+    if (verdict && verdict.dataset.verdict !== "waiting" && window.__benchVerdictAt === undefined) {
+      window.__benchVerdictAt = performance.now();
+      window.__benchVerdict = verdict.dataset.verdict;
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-verdict"] });
+})();
+"""
+
+EVALUATE_MANY = """
+async ([input, count]) => {
+  const script = document.querySelector('script[type="module"][src$="checker.mjs"]');
+  const { evaluateTimed } = await import(new URL("api.mjs", script.src).href);
+  const worker = [], roundTrip = [];
+  for (let i = 0; i < count; i++) {
+    const begun = performance.now();
+    const { ms } = await evaluateTimed(input);
+    roundTrip.push(performance.now() - begun);
+    worker.push(ms);
+  }
+  return { worker, roundTrip };
+}
+"""
+
+
+def bench() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from .pipeline import build
+    from .static_server import serving
+
+    if not CHROMIUM.exists():
+        print(f"[build.py] the benchmark needs Chromium at {CHROMIUM}", file=sys.stderr)
+        return 1
+    answers = _answers()
+    results: dict[str, Any] = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    machine = _machine()
+    with tempfile.TemporaryDirectory(prefix="aspire-bench-") as tmp:
+        _say(f"building the site {BUILDS} times")
+        warm = {"precompressed": _nonempty(COMPRESS_CACHE), "stdlib": _nonempty(STDLIB_CACHE)}
+        seconds = []
+        for run in range(BUILDS):
+            started = time.perf_counter()
+            build(Path(tmp) / f"site-{run}")
+            seconds.append(time.perf_counter() - started)
+        results["build"] = {"seconds": seconds, "median_s": statistics.median(seconds), "caches_warm_before_first": warm}
+        site = Path(tmp) / "site-0"
+
+        with serving(site, precompressed=True) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            machine["chromium"] = browser.version
+            checker_url = url + CHECKER_PAGE + _fragment(answers)
+
+            _say(f"checker start: {COLD_RUNS} cold visits, each followed by a second visit")
+            cold, second, modes, evaluation = [], [], [], None
+            for run in range(COLD_RUNS):
+                context = browser.new_context()
+                context.add_init_script(VERDICT_CLOCK)
+                page = context.new_page()
+                cold.append(_first_verdict(page, checker_url))
+                _settle(page)
+                if evaluation is None:
+                    _say(f"evaluation: {EVALUATIONS} evaluations in the worker")
+                    evaluation = page.evaluate(EVALUATE_MANY, [answers, EVALUATIONS])
+                page.close()
+                page = context.new_page()
+                second.append(_first_verdict(page, checker_url))
+                modes.append(page.evaluate("() => window.checker.startMode"))
+                context.close()
+
+            _say(f"checker start at 10 Mbit/s: {THROTTLED_RUNS} cold visits")
+            throttled = []
+            for run in range(THROTTLED_RUNS):
+                context = browser.new_context()
+                context.add_init_script(VERDICT_CLOCK)
+                page = context.new_page()
+                context.new_cdp_session(page).send("Network.emulateNetworkConditions", THROTTLE)
+                throttled.append(_first_verdict(page, checker_url))
+                context.close()
+
+            _say("bytes transferred")
+            guidance = _bytes(browser, url + GUIDANCE_PAGE, lambda page: page.wait_for_load_state("networkidle"))
+            checker = _bytes(browser, checker_url, lambda page: (_wait_verdict(page), page.wait_for_load_state("networkidle")))
+            browser.close()
+
+    results["start"] = {
+        "case": CASE,
+        "cold": _summary(cold, "s"),
+        "second_visit": _summary(second, "s") | {"start_modes": modes},
+        "cold_10mbit": _summary(throttled, "s") | {"network": THROTTLE},
+    }
+    assert evaluation is not None
+    results["evaluation"] = {
+        "count": EVALUATIONS,
+        "worker_ms": _percentiles(evaluation["worker"]),
+        "round_trip_ms": _percentiles(evaluation["roundTrip"]),
+    }
+    results["bytes"] = {"guidance_page": guidance, "checker_page_cold": checker, "server": "precompressed .br/.gz"}
+    results["machine"] = machine
+    results["targets"] = TARGETS
+    table = _table(results)
+    print(table)
+    OUT_DIR.mkdir(exist_ok=True)
+    (OUT_DIR / "latest.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    (OUT_DIR / "latest.md").write_text(table + "\n", "utf-8")
+    _say(f"wrote {shown(OUT_DIR / 'latest.json')} and {shown(OUT_DIR / 'latest.md')}")
+    return 0
+
+
+def _first_verdict(page: Any, url: str) -> float:
+    """Open the checker with the answers; seconds from navigation start to the verdict on screen."""
+    page.goto(url)
+    return _wait_verdict(page) / 1000
+
+
+def _wait_verdict(page: Any) -> float:
+    page.wait_for_function("() => window.__benchVerdictAt !== undefined", timeout=TIMEOUT_MS)
+    verdict = page.evaluate("() => window.__benchVerdict")
+    if verdict != "eligible":
+        raise RuntimeError(f"the checker said {verdict!r} for golden case {CASE}, which is eligible")
+    return float(page.evaluate("() => window.__benchVerdictAt"))
+
+
+def _settle(page: Any) -> None:
+    """Wait until the snapshot is stored and the service worker active: a second visit uses both."""
+    page.wait_for_function("() => window.checker.snapshot !== 'pending'", timeout=TIMEOUT_MS)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    # Polled: wait_for_function does not wait for an async predicate to become true.
+    while not page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the service worker did not activate")
+        page.wait_for_timeout(100)
+
+
+def _bytes(browser: Any, url: str, wait: Callable[[Any], object]) -> dict[str, Any]:
+    """Bytes on the wire (headers and encoded bodies) for a cold visit, by type of resource."""
+    context = browser.new_context(service_workers="block")
+    context.add_init_script(VERDICT_CLOCK)
+    finished: list[Any] = []
+    context.on("requestfinished", lambda request: finished.append(request))
+    page = context.new_page()
+    page.goto(url)
+    wait(page)
+    by_type: dict[str, int] = {}
+    total = 0
+    for request in finished:
+        sizes = request.sizes()
+        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        total += size
+        kind = request.resource_type
+        by_type[kind] = by_type.get(kind, 0) + size
+    context.close()
+    return {"url_path": url.split("#")[0].split("/", 3)[-1], "requests": len(finished), "kb": round(total / 1000, 1),
+            "kb_by_type": {k: round(v / 1000, 1) for k, v in sorted(by_type.items())}}
+
+
+def _summary(values: list[float], unit: str) -> dict[str, Any]:
+    return {f"runs_{unit}": [round(v, 3) for v in values], f"median_{unit}": round(statistics.median(values), 3)}
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
+    return {"median": round(statistics.median(ordered), 2), "p95": round(p95, 2), "max": round(ordered[-1], 2)}
+
+
+def _table(results: dict[str, Any]) -> str:
+    start, evaluation, size, machine = results["start"], results["evaluation"], results["bytes"], results["machine"]
+    build = results["build"]
+    warm = build["caches_warm_before_first"]
+
+    def verdict(value: float, target: float) -> str:
+        return "ok" if value <= target else "over"
+
+    rows = [
+        ("build, both languages (median of 3)", f"{build['median_s']:.1f} s", f"≤ {TARGETS['build_s']:.0f} s",
+         verdict(build["median_s"], TARGETS["build_s"])),
+        ("first verdict, cold (median of 5)", f"{start['cold']['median_s']:.2f} s", f"≤ {TARGETS['cold_verdict_s']} s",
+         verdict(start["cold"]["median_s"], TARGETS["cold_verdict_s"])),
+        ("first verdict, second visit (median of 5)", f"{start['second_visit']['median_s']:.2f} s",
+         f"≤ {TARGETS['second_visit_verdict_s']} s",
+         verdict(start["second_visit"]["median_s"], TARGETS["second_visit_verdict_s"])),
+        ("first verdict, cold at 10 Mbit/s (median of 3)", f"{start['cold_10mbit']['median_s']:.2f} s", "–", "–"),
+        (f"evaluation in the worker, median / p95 (n={evaluation['count']})",
+         f"{evaluation['worker_ms']['median']:.1f} / {evaluation['worker_ms']['p95']:.1f} ms",
+         f"p95 ≤ {TARGETS['evaluation_p95_ms']:.0f} ms", verdict(evaluation["worker_ms"]["p95"], TARGETS["evaluation_p95_ms"])),
+        ("evaluation round trip from the page, median / p95",
+         f"{evaluation['round_trip_ms']['median']:.1f} / {evaluation['round_trip_ms']['p95']:.1f} ms", "–", "–"),
+        (f"guidance page /{size['guidance_page']['url_path']}, transferred", f"{size['guidance_page']['kb']:.0f} KB",
+         f"≤ {TARGETS['guidance_page_kb']:.0f} KB", verdict(size["guidance_page"]["kb"], TARGETS["guidance_page_kb"])),
+        (f"checker page /{size['checker_page_cold']['url_path']}, cold, transferred",
+         f"{size['checker_page_cold']['kb'] / 1000:.1f} MB", "–", "–"),
+    ]
+    lines = ["| measure | result | target | |", "|---|---|---|---|"]
+    lines += [f"| {name} | {value} | {target} | {status} |" for name, value, target, status in rows]
+    lines.append("")
+    lines.append(
+        f"Machine: {machine['cores']} cores, {machine['cpu']}, {machine['ram_gb']} GB RAM, "
+        f"Chromium {machine.get('chromium', '?')}, {machine['os']}; load average {machine['load_average']} at the start; "
+        f"{results['date']}. First build with the compressed-copy cache {'warm' if warm['precompressed'] else 'cold'} "
+        f"and the precompiled-stdlib cache {'warm' if warm['stdlib'] else 'cold'}; "
+        f"second visits started from: {', '.join(sorted(set(start['second_visit']['start_modes'])))}."
+    )
+    return "\n".join(lines)
+
+
+def _machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb: float | None = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": ram_gb,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_average": " ".join(f"{value:.2f}" for value in load),
+    }
+
+
+def _answers() -> dict[str, Any]:
+    """The golden case's input (tests/golden/), the application a benchmark visitor brings."""
+    sys.path.insert(0, str(ROOT))
+    from tests.golden import load_cases
+
+    return next(case.input for case in load_cases() if case.name == CASE)
+
+
+def _fragment(answers: object) -> str:
+    """The checker's answer fragment (web/checker/share.mjs): #a= and base64url of the JSON."""
+    import base64
+
+    encoded = base64.urlsafe_b64encode(json.dumps(answers, ensure_ascii=False).encode("utf-8"))
+    return "#a=" + encoded.decode("ascii").rstrip("=")
+
+
+def _nonempty(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
+def _say(message: str) -> None:
+    print(f"[build.py] bench: {message}", flush=True)
