@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .commands import CHROMIUM
+from .commands import CHROMIUM, CHROMIUM_ARGS
 from .compress import CACHE as COMPRESS_CACHE
 from .paths import ROOT, shown
 from .runtime import STDLIB_CACHE
@@ -53,14 +53,6 @@ GUIDANCE_PAGE = "en/tracks/"
 CHECKER_PAGE = "en/checker/"
 THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8}
 TIMEOUT_MS = 120_000
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 TARGETS = {
     "build_s": 10.0,

@@ -7,22 +7,16 @@ settled) bounded by a generous timeout, never a measured duration.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from sitegen.commands import CHROMIUM
+from sitegen.commands import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Only a bound for a slow machine: Pyodide starts in seconds, far below this.
 TIMEOUT_MS = 120_000
 
@@ -64,13 +58,13 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@pytest.fixture
-def watched(browser: Browser, site_url: str) -> Iterator[Callable[..., Watched]]:
-    """Open watched contexts (`watched()`, or `watched(java_script_enabled=False)`); each is checked
-    for foreign requests and script errors when the test ends."""
+@contextmanager
+def watching(browser: Browser) -> Iterator[Callable[..., Watched]]:
+    """Yield an opener of watched contexts (`open(site_url, **context_options)`); at the end, close
+    them all and fail on any request to another origin or uncaught script error in any of them."""
     opened: list[Watched] = []
 
-    def open_context(**context_options: object) -> Watched:
+    def open_context(site_url: str, **context_options: object) -> Watched:
         opened.append(Watched(browser, site_url, **context_options))
         return opened[-1]
 
@@ -80,6 +74,14 @@ def watched(browser: Browser, site_url: str) -> Iterator[Callable[..., Watched]]
     for each in opened:
         each.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def watched(browser: Browser, site_url: str) -> Iterator[Callable[..., Watched]]:
+    """Open watched contexts (`watched()`, or `watched(java_script_enabled=False)`) on the built
+    site; each is checked for foreign requests and script errors when the test ends."""
+    with watching(browser) as open_context:
+        yield functools.partial(open_context, site_url)
 
 
 @pytest.fixture

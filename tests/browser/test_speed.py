@@ -32,7 +32,7 @@ from playwright.sync_api import Browser, Page, expect
 import checker
 from sitegen import runtime
 from sitegen.static_server import SiteHandler, serving
-from tests.browser.conftest import Watched
+from tests.browser.conftest import Watched, watching
 from tests.browser.support import (
     checker_url,
     fragment,
@@ -95,18 +95,8 @@ def site(built_site: Path, tmp_path: Path) -> Iterator[Site]:
 def visit(browser: Browser) -> Iterator[Callable[..., Watched]]:
     """Watched browser contexts for a `Site` (its own origin): each fails the test on a request
     to another origin or an uncaught script error."""
-    opened: list[Watched] = []
-
-    def open_context(site: Site, **options: object) -> Watched:
-        opened.append(Watched(browser, site.url, **options))
-        return opened[-1]
-
-    yield open_context
-    problems = [f"request to another origin: {url}" for each in opened for url in each.foreign_requests()]
-    problems += [f"script error: {error}" for each in opened for error in each.errors]
-    for each in opened:
-        each.close()
-    assert not problems, "\n".join(problems)
+    with watching(browser) as open_context:
+        yield lambda site, **options: open_context(site.url, **options)
 
 
 def first_visit(page: Page, url: str, answers: object | None = None) -> None:
