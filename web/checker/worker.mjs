@@ -128,11 +128,13 @@ async function fetchWheel(wheel) {
 
 /** @param {Lock} lock @param {Response} saved */
 async function fromSnapshot(lock, saved) {
-  // Read and checked while Pyodide's JavaScript loads; loadPyodide waits for it.
-  const bytes = saved.arrayBuffer().then(async (stored) => {
-    if ((await sha256(stored)) !== saved.headers.get("x-sha256")) throw new Error("the saved snapshot is damaged");
-    return unpack(stored);
-  });
+  // Read while Pyodide's JavaScript loads; loadPyodide waits for it. Its sha256 is checked while
+  // Python starts from it (WebCrypto hashes a copy, off this thread): a start from a damaged
+  // snapshot is thrown away before it answers anything.
+  const stored = saved.arrayBuffer();
+  const intact = stored.then(async (bytes) => (await sha256(bytes)) === saved.headers.get("x-sha256"));
+  const bytes = stored.then(unpack);
+  intact.catch(() => undefined); // awaited below
   bytes.catch(() => undefined); // loadPyodide awaits it, and throws what it throws
   const pyodide = await loadPyodide({
     indexURL,
@@ -140,6 +142,7 @@ async function fromSnapshot(lock, saved) {
     createPyodideModule: await createPyodideModule,
     _loadSnapshot: bytes,
   });
+  if (!(await intact)) throw new Error("the saved snapshot is damaged");
   return operationsOf(pyodide);
 }
 
