@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .amounts import parse_yen
+from .calldata import Call
 from .engine import evaluate
 
 REPORT_COLUMNS = (
@@ -41,7 +42,34 @@ _BUDGET = re.compile(r"(direct|network)_fy(\d{4})")
 
 
 class BatchError(ValueError):
-    """The file as a whole cannot be read (not the problems of single rows, which are reported)."""
+    """The file as a whole cannot be read (not the problems of single rows, which are reported).
+    Its text is both languages, for the command line; `ja` and `en` apart, for a page."""
+
+    def __init__(self, ja: str, en: str) -> None:
+        super().__init__(f"{ja} / {en}")
+        self.ja, self.en = ja, en
+
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+"""File name endings and the format they name."""
+
+
+def report_file(name: str, content: bytes, kind: str | None = None) -> str:
+    """The batch report for a whole file as it was read (the command line's file, or the one a
+    visitor picked in the browser); `kind` is "csv" or "jsonl", else the name's ending says.
+    Raises BatchError (both languages) for a file that cannot be read at all."""
+    kind = kind or next((k for ending, k in FORMATS.items() if name.lower().endswith(ending)), None)
+    if kind is None:
+        raise BatchError("形式が分かりません。ファイル名の拡張子を .csv か .jsonl にしてください（コマンドラインでは --format でも指定できます）。",
+                         "Unknown format: the file's name must end in .csv or .jsonl (on the command line, --format says it too).")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BatchError("ファイルがUTF-8ではありません。", "The file is not UTF-8 text.") from None
+    try:
+        return report(text, kind)
+    except csv.Error as error:
+        raise BatchError(f"CSVとして読めません（{error}）。", f"This is not a readable CSV file ({error}).") from None
 
 
 class _Cell(ValueError):
@@ -71,6 +99,26 @@ def _yen(column: str, text: str) -> int:
         raise _Cell(column, "金額を円単位の整数で入力してください（例：1,200,000 または 120万）。",
                     "Write an amount in whole yen, e.g. 1,200,000 or 120万.")
     return amount
+
+
+TEMPLATE_COUNTERPARTS = 2
+TEMPLATE_CO_PIS = 2
+
+
+def template_header(call: Call) -> list[str]:
+    """The columns of a blank spreadsheet for `call`: every answer, two counterpart PIs and two
+    Co-PIs (more are added as counterpart_3_…, co_pi_3_…), and each fiscal year a track spans."""
+    years = sorted({year for track in call.tracks.values() for year in track.fiscal_years})
+    members = ["pi"] + [f"co_pi_{n}" for n in range(1, TEMPLATE_CO_PIS + 1)]
+    return [
+        "id", "track", "field", "track_requirements_met", "young_researcher_stays", "invites_young_researchers",
+        "submitted_at", "include_indirect",
+        *(f"counterpart_{n}_{key}" for n in range(1, TEMPLATE_COUNTERPARTS + 1)
+          for key in ("country", "funding", "result_known_by", "loi")),
+        *(f"{member}_{key}" for member in members
+          for key in ("erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire")),
+        *(f"{kind}_fy{year}" for year in years for kind in ("direct", "network")),
+    ]
 
 
 def row_to_input(row: dict[str, str]) -> tuple[str, dict[str, Any]]:
@@ -137,7 +185,7 @@ def _budget_lines(budget: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
 def _csv_inputs(text: str) -> Iterator[tuple[int, str, dict[str, Any] | _Cell]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
-        raise BatchError("CSVに見出し行がありません。 / The CSV file has no header row.")
+        raise BatchError("CSVに見出し行がありません。", "The CSV file has no header row.")
     for number, row in enumerate(reader, start=1):
         try:
             label, data = row_to_input(row)

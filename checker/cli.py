@@ -7,13 +7,12 @@ traceback: 0 for any verdict on valid input, 2 for input that cannot be judged.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .batch import BatchError, report
+from .batch import BatchError, report_file
 from .engine import default_call_id, evaluate, to_json
 
 EXIT_OK, EXIT_INVALID = 0, 2
@@ -63,19 +62,13 @@ def check(name: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
 
 
 def batch(name: str, kind: str | None, stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO) -> int:
-    kind = kind or ("csv" if name.lower().endswith(".csv") else "jsonl" if name.lower().endswith((".jsonl", ".ndjson")) else None)
     try:
-        if kind is None:
-            raise BatchError("形式が分かりません。拡張子 .csv / .jsonl を付けるか --format を指定してください。 / "
-                             "Unknown format: name the file .csv or .jsonl, or give --format.")
         try:
-            text = _read(name, stdin).decode("utf-8-sig")
+            content = _read(name, stdin)
         except OSError as error:
-            raise BatchError(f"ファイルを読めません。 / Cannot read the file {name}: {error.strerror or error}.") from None
-        except UnicodeDecodeError:
-            raise BatchError("ファイルがUTF-8ではありません。 / The file is not UTF-8 text.") from None
-        output = report(text, kind)
-    except (BatchError, csv.Error) as error:
+            raise BatchError("ファイルを読めません。", f"Cannot read the file {name}: {error.strerror or error}.") from None
+        output = report_file(name, content, kind)
+    except BatchError as error:
         stderr.write(f"{error}\n".encode("utf-8", "backslashreplace"))
         return EXIT_INVALID
     stdout.write(output.encode("utf-8"))

@@ -16,10 +16,10 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from checker import Call
+from checker import Call, batch
 from checker.application import FUNDING, MAX_TEXT, ONGOING, STAYS
 from checker.formatting import JST, FiscalYear, Lang, Moment, Percent, Share, Yen
-from checker.texts import common_indirect_rate
+from checker.texts import common_indirect_rate, rule_title
 
 from . import runtime
 from .mkdocs_build import language_dirs
@@ -62,19 +62,58 @@ def render_form(call: Call, strings: Strings, lang: Lang, root: str) -> str:
         "default_offset": jst,
         "max_text": MAX_TEXT,
         "download_mb": str(round(runtime.download_bytes() / 1e6)),
-        "data": {
-            "call": call.id,
-            "lang": lang,
-            "guide": root + _language_dir(lang),
-            "other": OTHER_COUNTRY,
-            "years": {track.id: [track.first_fiscal_year, track.last_fiscal_year] for track in call.tracks.values()},
-            "formats": _formats(lang),
-            "strings": strings.with_prefix("checker", lang),
-        },
+        "data": _page_data(call, strings, lang, root),
     }
-    html = _environment().get_template("form.html").render(context)
-    # No blank lines and no indentation: Markdown passes the block through as raw HTML whole.
+    return _raw_html(_environment().get_template("form.html").render(context))
+
+
+def render_batch(call: Call, strings: Strings, lang: Lang, root: str) -> str:
+    """The batch page's form: a file in, the checker's batch report out (web/checker/batch.mjs)."""
+    page = _environment().get_template("batch.html")
+    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=_page_data(call, strings, lang, root)))
+
+
+def _raw_html(html: str) -> str:
+    """No blank lines and no indentation: Markdown passes the block through as raw HTML whole."""
     return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+
+
+def batch_columns(call: Call, strings: Strings, lang: Lang) -> list[tuple[list[str], str, str]]:
+    """The batch spreadsheet's columns, for the guide on the batch page: (column names, what the
+    column holds, what to write), the names and choices from checker.batch and the call itself."""
+    s = _Words(strings, lang)
+    header = batch.template_header(call)
+
+    def named(*suffixes: str) -> list[str]:
+        return [column for column in header if column.endswith(suffixes)]
+
+    def choices(pairs: Iterable[tuple[str, str]]) -> str:
+        return "; ".join(_fill(s["batch.columns.choice"], value=value, label=label) for value, label in pairs)
+
+    yes_no = s["batch.columns.yes_no"]
+    return [
+        (["id"], s["batch.columns.id"], s["batch.columns.text"]),
+        (["track"], s["batch.columns.track"], choices((t.id, t.name.render(lang)) for t in call.tracks.values())),
+        (["field"], s["batch.columns.field"], choices((f.id, f.name.render(lang)) for f in call.fields.values())),
+        (["track_requirements_met"], s["batch.columns.track_requirements_met"], yes_no),
+        (["young_researcher_stays"], s["batch.columns.young_researcher_stays"],
+         choices((v, s[f"plans.stays.{v}"]) for v in STAYS)),
+        (["invites_young_researchers"], s["batch.columns.invites_young_researchers"], yes_no),
+        (["submitted_at"], s["batch.columns.submitted_at"], s["batch.columns.date_time"]),
+        (["include_indirect"], s["batch.columns.include_indirect"], yes_no),
+        (named("_country"), s["batch.columns.counterpart_country"], s["batch.columns.country"]),
+        (named("_funding"), s["batch.columns.counterpart_funding"],
+         choices((v, s[f"counterparts.funding.{v}"]) for v in FUNDING)),
+        (named("_result_known_by"), s["batch.columns.counterpart_result_known_by"], s["batch.columns.date"]),
+        (named("_loi"), s["batch.columns.counterpart_loi"], yes_no),
+        (named("_erad_integrity_registered"), s["batch.columns.erad_integrity_registered"], yes_no),
+        (named("_other_fy2025_aspire_applications"), s["batch.columns.other_fy2025_aspire_applications"],
+         s["batch.columns.count"]),
+        (named("_ongoing_aspire"), s["batch.columns.ongoing_aspire"],
+         choices((v, s[f"team.ongoing.{v}"]) for v in ONGOING)),
+        ([c for c in header if c.startswith("direct_fy")], s["batch.columns.direct"], s["batch.columns.amount"]),
+        ([c for c in header if c.startswith("network_fy")], s["batch.columns.network"], s["batch.columns.amount"]),
+    ]
 
 
 class _Words:
@@ -111,6 +150,20 @@ def _environment() -> Environment:
     )
     env.filters["fill"] = _fill
     return env
+
+
+def _page_data(call: Call, strings: Strings, lang: Lang, root: str) -> dict[str, object]:
+    """What the page tells its script (web/checker/page.mjs reads it)."""
+    return {
+        "call": call.id,
+        "lang": lang,
+        "guide": root + _language_dir(lang),
+        "other": OTHER_COUNTRY,
+        "years": {track.id: [track.first_fiscal_year, track.last_fiscal_year] for track in call.tracks.values()},
+        "formats": _formats(lang),
+        "strings": strings.with_prefix("checker", lang),
+        "rules": {rule.id: {"page": rule.page, "title": rule_title(call, rule, lang)} for rule in call.rules.values()},
+    }
 
 
 def _eu_members_not_listed(call: Call, lang: Lang) -> list[tuple[str, str]]:

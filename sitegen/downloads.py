@@ -1,5 +1,5 @@
-"""The site's downloads, written into each language's root: the call as JSON and the schedule as
-an iCalendar file.
+"""The site's downloads, written into each language's root: the call as JSON, the schedule as
+an iCalendar file, and a blank spreadsheet for checking many plans at once.
 
 `call.json` lets portals and research offices reuse the very data the pages are rendered from,
 so it is the parsed call file itself, dates as ISO 8601. `schedule.ics` (RFC 5545) puts the dates
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from checker import Call
+from checker.batch import template_header
 from checker.calldata import Event
 from checker.formatting import Lang, fill
 
@@ -27,7 +28,8 @@ from .strings import Strings
 
 CALL_JSON = "call.json"
 CALENDAR = "schedule.ics"
-FILES = {"call_json": CALL_JSON, "calendar": CALENDAR}
+BATCH_TEMPLATE = "batch-template.csv"
+FILES = {"call_json": CALL_JSON, "calendar": CALENDAR, "batch_template": BATCH_TEMPLATE}
 """The downloads by role, for the pages that link to them."""
 
 
@@ -38,6 +40,13 @@ def write_downloads(call: Call, strings: Strings, site_dir: Path, now: dt.dateti
         root = site_dir / subdir
         (root / CALL_JSON).write_text(content, encoding="utf-8")
         (root / CALENDAR).write_bytes(calendar(call, strings, lang, now).encode("utf-8"))
+        (root / BATCH_TEMPLATE).write_bytes(batch_template(call).encode("utf-8"))
+
+
+def batch_template(call: Call) -> str:
+    """A blank spreadsheet for `python -m checker batch` and the batch page: the header row. With a
+    byte order mark, so spreadsheet programs read what is typed into it (はい, 120万) as UTF-8."""
+    return "\ufeff" + ",".join(template_header(call)) + "\r\n"
 
 
 def call_json(call: Call, strings: Strings) -> str:

@@ -61,6 +61,7 @@ PAGES: tuple[str, ...] = (
     "proposal",
     "schedule",
     "checker",
+    "batch",
     "sources",
 )
 """Every page, in navigation order. Rule `page` values in the call data name these."""
@@ -279,6 +280,9 @@ class _PageContext:
         }
         if page == "checker":
             self.values["checker_form"] = checker_page.render_form(call, strings, lang, site_root)
+        if page == "batch":
+            self.values["batch_form"] = checker_page.render_batch(call, strings, lang, site_root)
+            self.values["batch_columns"] = checker_page.batch_columns(call, strings, lang)
 
     def prose(self) -> Any:
         """This language's prose for the page, as a module of macros the template calls."""

@@ -51,10 +51,10 @@ LOCK_TOOL = "aspire-checker"
 ASSETS_DIR = Path("assets") / "checker"
 ASSET_SUFFIXES = (".mjs", ".css")
 SERVICE_WORKER = "sw.js"
-CHECKER_SCRIPT = "assets/checker/checker.mjs"
-"""A page that loads this script is a checker page (the checker, its embed page): the service
-worker keeps it for offline visits."""
-BRIDGE_MODULES = ("json",)
+CHECKER_SCRIPTS = ("assets/checker/checker.mjs", "assets/checker/batch.mjs")
+"""A page that loads one of these scripts is a checker page (the checker, its embed page, the
+batch page): the service worker keeps it for offline visits."""
+BRIDGE_MODULES = ("csv", "io", "json")
 """Standard-library modules web/checker/worker.mjs imports besides the checker's own."""
 
 
@@ -195,11 +195,11 @@ def pyodide_version() -> str:
 
 
 def checker_pages(site_dir: Path) -> list[Path]:
-    """The built pages that load the checker's script, relative to the site root."""
+    """The built pages that load a checker's script, relative to the site root."""
     found = []
     for path in sorted(site_dir.rglob("*.html")):
         page = path.relative_to(site_dir)
-        if any(_resolve(page, url) == CHECKER_SCRIPT for url in _html_resource_urls(path.read_text("utf-8"))):
+        if any(_resolve(page, url) in CHECKER_SCRIPTS for url in _html_resource_urls(path.read_text("utf-8"))):
             found.append(page)
     return found
 

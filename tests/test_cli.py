@@ -126,3 +126,20 @@ def test_batch_refuses_an_unknown_format_in_both_languages(tmp_path: Path) -> No
     assert done.returncode == 2
     assert "形式" in done.stderr.decode() and "format" in done.stderr.decode()
     assert b"Traceback" not in done.stderr
+
+
+def test_the_sites_blank_spreadsheet_is_one_the_batch_reads(tmp_path: Path) -> None:
+    """The blank spreadsheet the batch page offers (sitegen.downloads): every column is one the
+    batch knows, spreadsheet programs see UTF-8, and a row left blank is a plan not yet answered."""
+    from checker import calls, default_call_id
+    from sitegen.downloads import batch_template
+
+    template = batch_template(calls()[default_call_id()])
+    assert template.startswith("\ufeffid,track,field,")
+    assert "direct_fy2025,network_fy2025" in template and "direct_fy2030,network_fy2030" in template
+    path = tmp_path / "office.csv"
+    path.write_bytes((template + "Kato" + "," * (template.count(",")) + "\r\n").encode("utf-8"))
+    done = run_cli("batch", str(path))
+    assert done.returncode == 0, done.stderr
+    row = done.stdout.decode("utf-8").splitlines()[1].split(",")
+    assert row[:3] == ["1", "Kato", "incomplete"]

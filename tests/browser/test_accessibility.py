@@ -67,14 +67,14 @@ def built_pages(site: Path) -> list[str]:
 
 
 def test_the_pages_are_discovered_from_the_build(built_site: Path) -> None:
-    """The sweep below covers every page: guidance pages, the checker, the embed pages and the
+    """The sweep below covers every page: guidance pages, the checker, the batch page, the embed pages and the
     404 page, in both languages."""
     pages = built_pages(built_site)
     for lang, folder in language_dirs().items():
         prefix = f"{folder}/" if folder else ""
-        for page in ("", "tracks/", "checker/", "embed/", "404.html"):
+        for page in ("", "tracks/", "checker/", "batch/", "embed/", "404.html"):
             assert prefix + page in pages, (lang, page)
-    assert len(pages) >= 26
+    assert len(pages) >= 28
 
 
 def test_the_colour_scheme_toggle_is_named_in_the_page_language(built_site: Path) -> None:

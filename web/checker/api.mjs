@@ -46,15 +46,16 @@ function settle({ id, ok, text, ms, message }) {
 }
 
 /**
- * @param {"evaluate" | "parse_yen"} op
- * @param {string} text JSON text
+ * @param {"evaluate" | "parse_yen" | "batch"} op
+ * @param {string} text JSON text (for "batch", the file's name)
+ * @param {Uint8Array} [bytes] a file's content, handed over to the worker (no copy)
  * @returns {Promise<{text: string, ms: number}>} JSON text, and the milliseconds Python took
  */
-function request(op, text) {
+function request(op, text, bytes) {
   return new Promise((resolve, reject) => {
     const id = ++lastId;
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, op, text });
+    worker.postMessage({ id, op, text, bytes }, bytes ? [bytes.buffer] : []);
   });
 }
 
@@ -86,6 +87,16 @@ export const evaluate = async (input) => JSON.parse(await evaluateText(input));
  * @returns {Promise<(number | null)[]>}
  */
 export const parseYen = async (texts) => JSON.parse((await request("parse_yen", JSON.stringify(texts))).text);
+
+/**
+ * A research office's file of planned applications, checked by checker.batch (what
+ * `python -m checker batch` runs): the report as CSV text and as rows (the first is the header),
+ * or why the file could not be read at all, in both languages.
+ * @param {string} name the file's name, whose ending says its format (.csv, .jsonl)
+ * @param {Uint8Array} bytes
+ * @returns {Promise<{report: string, rows: string[][]} | {error: {ja: string, en: string}}>}
+ */
+export const batchReport = async (name, bytes) => JSON.parse((await request("batch", name, bytes)).text);
 
 /** Register the site's service worker (its scope: the site root, wherever the site is served). */
 function registerServiceWorker() {

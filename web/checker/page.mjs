@@ -10,6 +10,7 @@
  * @property {Record<string, [number, number]>} years  first and last fiscal year per track
  * @property {{yen: string, fiscal_year: string, share: string}} formats
  * @property {Record<string, string>} strings  checker.* strings in the page's language
+ * @property {Record<string, {page: string, title: string}>} rules  each rule's guidance page and title
  */
 
 /** @type {PageData} */

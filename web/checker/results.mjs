@@ -24,7 +24,7 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
  * @param {string} [text]
  * @param {string} [className]
  */
-function element(tag, text, className) {
+export function element(tag, text, className) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;

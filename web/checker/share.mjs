@@ -55,7 +55,7 @@ export function writeAnswers(input, empty) {
 }
 
 /** @param {string} text @param {string} type @param {string} name */
-function download(text, type, name) {
+export function download(text, type, name) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement("a");
   link.href = url;
