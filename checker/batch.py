@@ -36,8 +36,10 @@ _TRUE = {"true", "yes", "y", "1", "はい", "有", "あり"}
 _FALSE = {"false", "no", "n", "0", "いいえ", "無", "なし"}
 _SCALARS = ("call", "track", "field", "young_researcher_stays", "submitted_at")
 _BOOLS = ("track_requirements_met", "invites_young_researchers")
-_COUNTERPART = re.compile(r"counterpart_(\d+)_(country|funding|result_known_by|loi)")
-_MEMBER = re.compile(r"(pi|co_pi_(\d+))_(erad_integrity_registered|other_fy2025_aspire_applications|ongoing_aspire)")
+_COUNTERPART_KEYS = ("country", "funding", "result_known_by", "loi")
+_MEMBER_KEYS = ("erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire")
+_COUNTERPART = re.compile(rf"counterpart_(\d+)_({'|'.join(_COUNTERPART_KEYS)})")
+_MEMBER = re.compile(rf"(pi|co_pi_(\d+))_({'|'.join(_MEMBER_KEYS)})")
 _BUDGET = re.compile(r"(direct|network)_fy(\d{4})")
 
 
@@ -113,10 +115,8 @@ def template_header(call: Call) -> list[str]:
     return [
         "id", "track", "field", "track_requirements_met", "young_researcher_stays", "invites_young_researchers",
         "submitted_at", "include_indirect",
-        *(f"counterpart_{n}_{key}" for n in range(1, TEMPLATE_COUNTERPARTS + 1)
-          for key in ("country", "funding", "result_known_by", "loi")),
-        *(f"{member}_{key}" for member in members
-          for key in ("erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire")),
+        *(f"counterpart_{n}_{key}" for n in range(1, TEMPLATE_COUNTERPARTS + 1) for key in _COUNTERPART_KEYS),
+        *(f"{member}_{key}" for member in members for key in _MEMBER_KEYS),
         *(f"{kind}_fy{year}" for year in years for kind in ("direct", "network")),
     ]
 
