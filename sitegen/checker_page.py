@@ -29,6 +29,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "checker"
 STRINGS_FILE = "site_src/strings/checker.toml"
 OTHER_COUNTRY = "other"
 """The country option that reveals a free code field; never an ISO code (those are upper case)."""
+BATCH_SHOWN = ("row", "id", "verdict", "failed_rules", "missing_rules", "warned_rules", "total")
+"""The batch report's columns the batch page shows, by the report's own names (checker.batch),
+before what could not be read, in the page's language."""
 OFFSET_STEP_MINUTES = 15
 """UTC offsets in use are whole quarter hours (Nepal +05:45, Chatham +12:45)."""
 
@@ -70,7 +73,9 @@ def render_form(call: Call, strings: Strings, lang: Lang, root: str) -> str:
 def render_batch(call: Call, strings: Strings, lang: Lang, root: str) -> str:
     """The batch page's form: a file in, the checker's batch report out (web/checker/batch.mjs)."""
     page = _environment().get_template("batch.html")
-    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=_page_data(call, strings, lang, root)))
+    data = _page_data(call, strings, lang, root) | {"shown": BATCH_SHOWN}
+    accept = ",".join([*batch.FORMATS, "text/csv"])
+    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept))
 
 
 def _raw_html(html: str) -> str:

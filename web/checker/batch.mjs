@@ -15,9 +15,8 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const form = /** @type {HTMLFormElement} */ ($("ac-batch-form"));
 const input = /** @type {HTMLInputElement} */ ($("ac-batch-file"));
-const VERDICTS = ["eligible", "ineligible", "incomplete", "invalid"];
-// The report's columns shown in the table, by the report's own column names.
-const SHOWN = ["row", "id", "verdict", "failed_rules", "missing_rules", "warned_rules", "total"];
+// The verdicts, in the order the summary counts them: those the page has words for.
+const VERDICTS = Object.keys(data.strings).flatMap((key) => (key.startsWith("batch.verdict.") ? [key.slice(14)] : []));
 
 /** @type {{name: string, report: string} | null} */
 let latest = null;
@@ -75,7 +74,7 @@ function showRows(rows) {
     ...plans.map((plan) => {
       const tr = element("tr");
       tr.dataset.verdict = plan[column("verdict")];
-      for (const name of SHOWN) {
+      for (const name of data.shown) {
         const value = plan[column(name)];
         const cell = element(name === "row" ? "th" : "td");
         if (name === "row") cell.setAttribute("scope", "row");

@@ -11,6 +11,7 @@
  * @property {{yen: string, fiscal_year: string, share: string}} formats
  * @property {Record<string, string>} strings  checker.* strings in the page's language
  * @property {Record<string, {page: string, title: string}>} rules  each rule's guidance page and title
+ * @property {string[]} [shown]  the batch page only: the report's columns its table shows
  */
 
 /** @type {PageData} */
