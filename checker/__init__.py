@@ -1,4 +1,4 @@
-"""Rule checker for JST's ASPIRE single-applicant call.
+"""Rule checker for JST's ASPIRE single-applicant calls.
 
 Standard library only, so the same package runs in CPython and, unchanged, in Pyodide in the
 browser. Money is integer yen; every decision comes with its rule, status, bilingual message,
@@ -6,6 +6,8 @@ next step and citation.
 """
 
 from .calldata import Call, CallDataError
-from .engine import calls, default_call_id, evaluate, load_call, to_json
+from .engine import calls, current_call, default_call_id, evaluate, load_call, load_calls, to_json
 
-__all__ = ["Call", "CallDataError", "calls", "default_call_id", "evaluate", "load_call", "to_json"]
+__all__ = [
+    "Call", "CallDataError", "calls", "current_call", "default_call_id", "evaluate", "load_call", "load_calls", "to_json",
+]

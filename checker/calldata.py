@@ -1,7 +1,9 @@
-"""The call as data: read one call's TOML file into typed, validated values.
+"""The call as data: read a call's TOML file into typed, validated values.
 
 The same file feeds the guidance pages and the checker, in CPython and in Pyodide, so loading is
 strict: a malformed file fails with the file, the key and the reason, never with a half-read call.
+A call file may follow last year's (`[call] follows = "<id>"`) and hold only what changed: this
+module merges it onto the call it follows (`inherit`); checker.engine finds that call's file.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .formatting import LANGS, Localized, Month, Period
@@ -58,6 +59,8 @@ class Outcome:
 @dataclass(frozen=True, eq=False)
 class Rule:
     id: str
+    code: str
+    """The checker code that judges it (checker.rules): `code = "…"` in the file, else the rule's id."""
     page: str
     title: Localized
     text: Localized
@@ -116,6 +119,8 @@ class Event:
 class Call:
     id: str
     file: str
+    follows: str | None
+    """The id of the call this one follows (last year's), whose values it inherits; None for none."""
     fiscal_year: int
     title: Localized
     contact: str
@@ -124,11 +129,17 @@ class Call:
     countries: Mapping[str, Named]
     eu_members: frozenset[str]
     research_security_fields: frozenset[str]
+    aspire_calls: Mapping[str, Named]
     schedule: Mapping[str, Event]
     documents: Mapping[str, Document]
     rules: Mapping[str, Rule]
     data: Mapping[str, Any]
-    """The whole parsed file, for prose the pages render and for `call.json`."""
+    """The whole call, inherited values included and texts outside `rules` filled with the call's
+    figures: what the pages render and `call.json` exports."""
+    raw: Mapping[str, Any]
+    """The same before any placeholder is filled, as the files write it (to compare wordings)."""
+    own: Mapping[str, Any]
+    """Only what this call's own file sets: for a follow-up call, what changed."""
 
 
 class _Reader:
@@ -303,10 +314,12 @@ def _event(r: _Reader, cite) -> Event:
     )
 
 
-_RULE_KEYS = {"page", "title", "text", "source", "outcomes"}
+_RULE_KEYS = {"code", "page", "title", "text", "source", "outcomes"}
 
 
 def _rule(rule_id: str, r: _Reader, cite) -> Rule:
+    if r.value is False:
+        raise r.fail("is false, which drops a rule inherited from the call a file follows; this call follows none")
     outcomes: dict[str, Outcome] = {}
     for key, o in r["outcomes"].items():
         status = o["status"].text()
@@ -315,8 +328,10 @@ def _rule(rule_id: str, r: _Reader, cite) -> Rule:
         next_step = o.get("next_step")
         outcomes[key] = Outcome(key, status, o["message"].localized(), next_step.localized() if next_step else None)
     constants = {name: value for name, value in r.value.items() if name not in _RULE_KEYS}
+    code = r.get("code")
     return Rule(
         id=rule_id,
+        code=code.text() if code else rule_id,
         page=r["page"].text(),
         title=r["title"].localized(),
         text=r["text"].localized(),
@@ -339,8 +354,12 @@ def _walk_localized(r: _Reader) -> None:
             _walk_localized(child)
 
 
-def parse_call(data: Mapping[str, Any], file: str) -> Call:
-    """Validate a parsed call file and build the typed call from it."""
+def parse_call(
+    data: Mapping[str, Any], file: str, *, raw: Mapping[str, Any] | None = None, own: Mapping[str, Any] | None = None
+) -> Call:
+    """Validate a call's data (its own file's, merged onto what it inherits) and build the typed call.
+    `raw` is the data before its placeholders were filled and `own` its file's own part; both
+    default to `data` (a call that follows none, read as written)."""
     root = _Reader(file, data)
     version = root["schema_version"].integer(1)
     if version != SCHEMA_VERSION:
@@ -381,7 +400,8 @@ def parse_call(data: Mapping[str, Any], file: str) -> Call:
         if required not in schedule or schedule[required].at is None:
             raise root["schedule"].fail(f"needs an event {required!r} with an exact `at` date-time")
 
-    for key in ("aspire_calls", "proposal_points", "po_comments"):
+    aspire_calls = _named_list(root["aspire_calls"], "id", cite)
+    for key in ("proposal_points", "po_comments"):
         for item in root[key].elements():
             cite(item["source"])
     cite(root["distinctive_activities_meta"]["source"])
@@ -389,9 +409,11 @@ def parse_call(data: Mapping[str, Any], file: str) -> Call:
     cite(root["programme"]["source"])
 
     rules = {rule_id: _rule(rule_id, r, cite) for rule_id, r in root["rules"].items()}
+    follows = call.get("follows")
     return Call(
         id=call["id"].text(),
         file=file,
+        follows=follows.text() if follows else None,
         fiscal_year=call["fiscal_year"].integer(2000),
         title=call["title"].localized(),
         contact=call["contact"].text(),
@@ -400,28 +422,76 @@ def parse_call(data: Mapping[str, Any], file: str) -> Call:
         countries=countries,
         eu_members=eu_members,
         research_security_fields=security_fields,
+        aspire_calls=aspire_calls,
         schedule=schedule,
         documents=documents,
         rules=rules,
         data=data,
+        raw=data if raw is None else raw,
+        own=data if own is None else own,
     )
 
 
-def read_call(path: Path | str, display_name: str | None = None) -> Call:
-    """Read and validate one call file; errors name it as `display_name` (default: its path)."""
-    name = display_name or str(path)
+def read_data(content: bytes, file: str) -> dict[str, Any]:
+    """A call file's own data, as written (the wheel in the browser holds the very same bytes)."""
     try:
-        with open(path, "rb") as handle:
-            content = handle.read()
-    except OSError as error:
-        raise CallDataError(name, "(file)", f"cannot be read: {error.strerror or error}") from None
-    return parse_call_bytes(content, name)
-
-
-def parse_call_bytes(content: bytes, name: str) -> Call:
-    """Parse a call file's bytes: the wheel in the browser holds the very same file."""
-    try:
-        data = tomllib.loads(content.decode("utf-8"))
+        return tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CallDataError(name, "(syntax)", f"is not valid UTF-8 TOML: {error}") from None
-    return parse_call(data, name)
+        raise CallDataError(file, "(syntax)", f"is not valid UTF-8 TOML: {error}") from None
+
+
+def identity(own: Mapping[str, Any], file: str) -> tuple[str, str | None]:
+    """The id a file gives its call, and the id of the call it follows (None if none): read before
+    anything else, to find the file a follow-up call inherits from."""
+    call = _Reader(file, own)["call"]
+    call_id = call["id"].text()
+    follows = call.get("follows")
+    if follows is None:
+        return call_id, None
+    parent = follows.text()
+    if parent == call_id:
+        raise follows.fail(f"is this call's own id {call_id!r}: a follow-up call needs an id of its own")
+    return call_id, parent
+
+
+def inherit(parent: Mapping[str, Any], own: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """A follow-up call's data: the call it follows, overridden by what its own file sets. Tables
+    merge key by key, an array replaces the whole array, any other value replaces the value, and a
+    rule set to false (`[rules]` `research-security = false`) is dropped. Nothing is modified."""
+    merged = _merged(parent, own)
+    own_rules, inherited_rules = own.get("rules"), parent.get("rules", {})
+    dropped = [rule_id for rule_id, value in own_rules.items() if value is False] if isinstance(own_rules, dict) else []
+    for rule_id in dropped:
+        if rule_id not in inherited_rules:
+            raise CallDataError(
+                file, f"rules.{rule_id}",
+                f"is false, which drops an inherited rule, but the call this one follows has no rule {rule_id!r}",
+            )
+        del merged["rules"][rule_id]
+    return merged
+
+
+def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        old = merged.get(key)
+        merged[key] = _merged(old, value) if isinstance(value, dict) and isinstance(old, dict) else value
+    return merged
+
+
+def texts(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Mapping[str, str]]]:
+    """Every {ja, en} text in call data with its key path, in the file's order."""
+    if isinstance(data, dict):
+        if set(data) & set(LANGS):
+            yield path, data
+            return
+        for key, value in data.items():
+            yield from texts(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from texts(value, (*path, index))
+
+
+def key_of(path: tuple[str | int, ...]) -> str:
+    """A key path as the errors write it: rules.field.title, countries[3].name."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")

@@ -1,7 +1,9 @@
 """Command line: `python -m checker check FILE` and `python -m checker batch FILE`.
 
 Whatever the bytes, the answer is JSON (or, for a batch, CSV) and an exit code, never a
-traceback: 0 for any verdict on valid input, 2 for input that cannot be judged.
+traceback: 0 for any verdict on valid input, 2 for input that cannot be judged. `--calls DIR`
+judges with the call files in DIR instead of the shipped ones, so a call editor can try next
+year's file before it ships; a folder that cannot be used is named on stderr, with exit 2.
 """
 
 from __future__ import annotations
@@ -9,17 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .application import shown
 from .batch import BatchError, report_file
-from .engine import default_call_id, evaluate, to_json
+from .calldata import Call, CallDataError
+from .engine import calls, current_call, evaluate, load_calls, now, to_json
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
 
-def _invalid(ja: str, en: str) -> dict[str, Any]:
-    return {"call": default_call_id(), "verdict": "invalid", "errors": [{"path": "", "message": {"ja": ja, "en": en}}]}
+def _invalid(ja: str, en: str, registry: Mapping[str, Call]) -> dict[str, Any]:
+    call_id = current_call(registry, now()).id
+    return {"call": call_id, "verdict": "invalid", "errors": [{"path": "", "message": {"ja": ja, "en": en}}]}
 
 
 def _read(name: str, stdin: BinaryIO) -> bytes:
@@ -30,49 +36,72 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(content: bytes) -> tuple[Any, dict[str, Any] | None]:
+def parse_json(content: bytes, registry: Mapping[str, Call]) -> tuple[Any, dict[str, Any] | None]:
     """Decode strict JSON; returns (value, None) or (None, an invalid result saying why)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, _invalid("入力がUTF-8ではありません。", "The input is not UTF-8 text.")
+        return None, _invalid("入力がUTF-8ではありません。", "The input is not UTF-8 text.", registry)
     try:
         return json.loads(text, parse_constant=_reject_constant), None
     except json.JSONDecodeError as error:
         return None, _invalid(
             f"JSONとして読めません（{error.lineno}行 {error.colno}列）。",
             f"The input is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
+            registry,
         )
     except (ValueError, RecursionError):
         return None, _invalid("JSONとして読めません（入れ子が深すぎるか、数値が大きすぎます）。",
-                              "The input is not usable JSON (nested too deeply, or a number too long).")
+                              "The input is not usable JSON (nested too deeply, or a number too long).", registry)
 
 
-def check(name: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
+def check(name: str, stdin: BinaryIO, stdout: BinaryIO, registry: Mapping[str, Call]) -> int:
     try:
         content = _read(name, stdin)
     except OSError as error:
-        result = _invalid(f"ファイルを読めません：{name}", f"Cannot read the file {name}: {error.strerror or error}.")
+        result = _invalid(
+            f"ファイルを読めません：{name}", f"Cannot read the file {name}: {error.strerror or error}.", registry
+        )
     else:
-        value, result = parse_json(content)
+        value, result = parse_json(content, registry)
         if result is None:
-            result = evaluate(value)
+            result = evaluate(value, calls=registry)
     stdout.write(to_json(result).encode("utf-8"))
     return EXIT_INVALID if result["verdict"] == "invalid" else EXIT_OK
 
 
-def batch(name: str, kind: str | None, stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO) -> int:
+def batch(
+    name: str, kind: str | None, call_id: str | None, stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO,
+    registry: Mapping[str, Call],
+) -> int:
+    """The report for a file; rows that name no call are judged by `call_id` (default: the call
+    current now)."""
+    chosen = call_id or current_call(registry, now()).id
+    if chosen not in registry:
+        return _refuse(
+            stderr, f"--call の公募ID「{shown(chosen)}」はありません。使える公募ID：{', '.join(registry)}",
+            f"--call {shown(chosen)!r} is no call; the calls: {', '.join(registry)}.",
+        )
     try:
         try:
             content = _read(name, stdin)
         except OSError as error:
             raise BatchError("ファイルを読めません。", f"Cannot read the file {name}: {error.strerror or error}.") from None
-        output = report_file(name, content, kind)
+        output = report_file(name, content, kind, call=chosen, calls=registry)
     except BatchError as error:
-        stderr.write(f"{error}\n".encode("utf-8", "backslashreplace"))
-        return EXIT_INVALID
+        return _refuse(stderr, error.ja, error.en)
     stdout.write(output.encode("utf-8"))
     return EXIT_OK
+
+
+def _refuse(stderr: BinaryIO, ja: str, en: str) -> int:
+    stderr.write(f"{ja} / {en}\n".encode("utf-8", "backslashreplace"))
+    return EXIT_INVALID
+
+
+def _registry(folder: str | None) -> Mapping[str, Call]:
+    """The calls to judge with: the call files in `folder` (--calls), else the shipped ones."""
+    return calls() if folder is None else load_calls(Path(folder))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +115,19 @@ def main(argv: list[str] | None = None) -> int:
     many = commands.add_parser("batch", help="many applications (CSV or JSON Lines) → report CSV on stdout")
     many.add_argument("file", help="a .csv or .jsonl file, or - for standard input (with --format)")
     many.add_argument("--format", choices=("csv", "jsonl"), help="the input's format when the name does not say")
+    many.add_argument("--call", metavar="ID", help="the call for rows that name none (default: the current call)")
+    for command in (one, many):
+        command.add_argument(
+            "--calls", metavar="DIR", help="judge with the call files (*.toml) in DIR instead of the shipped ones"
+        )
     args = parser.parse_args(argv)
+    stderr = sys.stderr.buffer
+    try:
+        registry = _registry(args.calls)
+    except CallDataError as error:
+        return _refuse(
+            stderr, f"公募ファイルを使えません（{error.file}：{error.key}）。", f"The call files cannot be used: {error}"
+        )
     if args.command == "check":
-        return check(args.file, sys.stdin.buffer, sys.stdout.buffer)
-    return batch(args.file, args.format, sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer)
+        return check(args.file, sys.stdin.buffer, sys.stdout.buffer, registry)
+    return batch(args.file, args.format, args.call, sys.stdin.buffer, sys.stdout.buffer, stderr, registry)

@@ -1,52 +1,180 @@
 """Evaluate a planned application against its call: the one function the CLI, the batch report,
-the tests and the browser all go through, so they cannot disagree."""
+the tests and the browser all go through, so they cannot disagree.
+
+Calls come as a folder of call files, one per call; a file that follows another (last year's)
+holds only what changed and finds the call it follows in the same folder.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePath
 from typing import Any
 
 from .application import read_application
 from .budget import summarize
-from .calldata import Call, CallDataError, parse_call_bytes, read_call
+from .calldata import Call, CallDataError, identity, inherit, parse_call, read_data
 from .formatting import Renderable
-from .rules import RULES, Context, finding, verify_rules
-from .texts import common_indirect_rate
+from .rules import Context, applied, finding, verify_rules
+from .texts import call_params, common_indirect_rate, fill_call_texts, refuse_typed_figures
 
 CALLS_PACKAGE_DIR = "calls"
+CALLS_SHOWN_AS = "site_src/calls"
+"""How errors name the shipped calls' folder (checker/calls links to it)."""
+
+
+@dataclass(frozen=True)
+class _File:
+    """One call file as written, before it inherits anything."""
+
+    file: str
+    own: dict[str, Any]
+    id: str
+    follows: str | None
+
+
+def _file(file: str, content: bytes) -> _File:
+    own = read_data(content, file)
+    return _File(file, own, *identity(own, file))
+
+
+class _Folder:
+    """The call files of one folder by id; builds each call once, after the call it follows."""
+
+    def __init__(self, label: str, files: list[_File]) -> None:
+        self.label = label
+        self.files: dict[str, _File] = {}
+        for source in files:
+            if source.id in self.files:
+                raise CallDataError(
+                    source.file, "call.id", f"{source.id!r} is also the id of {self.files[source.id].file}: each call needs its own id"
+                )
+            self.files[source.id] = source
+        self.raw: dict[str, dict[str, Any]] = {}
+        self.calls: dict[str, Call] = {}
+
+    def call(self, call_id: str, following: tuple[str, ...] = ()) -> Call:
+        """The call, its data merged onto the call it follows (that one built first, so each error
+        names the file it is in); `following` is the chain that led here, to catch a circle."""
+        if call_id in self.calls:
+            return self.calls[call_id]
+        source = self.files[call_id]
+        raw = source.own
+        if source.follows is not None:
+            chain = (*following, call_id)
+            if source.follows in chain:
+                circle = " → ".join((*chain[chain.index(source.follows):], source.follows))
+                raise CallDataError(
+                    source.file, "call.follows",
+                    f"makes a circle ({circle}): the first call of a line of calls follows none",
+                )
+            if source.follows not in self.files:
+                raise CallDataError(
+                    source.file, "call.follows",
+                    f"names {source.follows!r}, but no call file in {self.label} has that id "
+                    f"(the ids there: {', '.join(sorted(self.files))})",
+                )
+            self.call(source.follows, chain)
+            raw = inherit(self.raw[source.follows], source.own, source.file)
+        self.raw[call_id] = raw
+        self.calls[call_id] = call = _typed(raw, source)
+        return call
+
+
+def _typed(raw: dict[str, Any], source: _File) -> Call:
+    """Validate the merged data, refuse typed-out figures, fill the texts outside the rules with
+    this call's figures (which need the typed call: so parse, fill, parse again) and check the
+    rules against their code."""
+    unfilled = parse_call(raw, source.file, own=source.own)
+    refuse_typed_figures(unfilled)
+    data = fill_call_texts(raw, call_params(unfilled), source.file)
+    call = parse_call(data, source.file, raw=raw, own=source.own)
+    verify_rules(call)
+    return call
+
+
+def _label(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def _read(folder: Path | Traversable, label: str, skip: str | None = None) -> list[_File]:
+    """Every *.toml file in the folder (but `skip`), by name."""
+    try:
+        entries = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".toml")), key=lambda e: e.name)
+    except OSError as error:
+        raise CallDataError(label, "(folder)", f"cannot be read: {error.strerror or error}") from None
+    files = []
+    for entry in entries:
+        if entry.name == skip:
+            continue
+        file = _label(label, entry.name)
+        try:
+            content = entry.read_bytes()
+        except OSError as error:
+            raise CallDataError(file, "(file)", f"cannot be read: {error.strerror or error}") from None
+        files.append(_file(file, content))
+    return files
+
+
+def load_calls(folder: Path | Traversable, label: str | None = None) -> dict[str, Call]:
+    """Every call file in a folder (*.toml), each validated, by call id; errors name a file as
+    `label` (default: the folder's path) followed by the file's name."""
+    named = str(folder) if label is None else label
+    files = _read(folder, named)
+    if not files:
+        raise CallDataError(named, "(folder)", "holds no call file (*.toml)")
+    found = _Folder(named, files)
+    return {source.id: found.call(source.id) for source in files}
 
 
 def load_call(path: Path | str, display_name: str | None = None) -> Call:
-    """Read, validate and cross-check a call file against the checker's rules."""
-    call = read_call(path, display_name)
-    verify_rules(call)
-    return call
+    """Read and validate one call file, named in errors as `display_name` (default: its path); a
+    call that follows another inherits from the file of that call in the same folder."""
+    path = Path(path)
+    name = display_name or str(path)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise CallDataError(name, "(file)", f"cannot be read: {error.strerror or error}") from None
+    source, folder = _file(name, content), str(PurePath(name).parent)
+    others = [] if source.follows is None else _read(path.parent, folder, skip=path.name)
+    return _Folder(folder, [source, *others]).call(source.id)
 
 
 @cache
 def calls() -> dict[str, Call]:
     """Every call shipped with the checker (checker/calls/*.toml, i.e. site_src/calls/), by id."""
-    found: dict[str, Call] = {}
-    folder = resources.files(__package__).joinpath(CALLS_PACKAGE_DIR)
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        call = parse_call_bytes(entry.read_bytes(), f"site_src/calls/{entry.name}")
-        verify_rules(call)
-        if call.id in found:
-            raise CallDataError(call.file, "call.id", f"{call.id!r} is also the id of {found[call.id].file}")
-        found[call.id] = call
-    if not found:
-        raise CallDataError("site_src/calls/", "(folder)", "holds no call file (*.toml)")
-    return found
+    return load_calls(resources.files(__package__).joinpath(CALLS_PACKAGE_DIR), CALLS_SHOWN_AS)
+
+
+def _deadline(call: Call) -> dt.datetime:
+    deadline = call.schedule["deadline"].at
+    assert deadline is not None, "calldata guarantees an exact deadline"
+    return deadline
+
+
+def current_call(calls: Mapping[str, Call], at: dt.datetime) -> Call:
+    """The call meant when none is named, at the moment `at` (time-zone aware): the open or next
+    call (the earliest deadline not yet past; the deadline instant itself is still open), else,
+    once every deadline has passed, the latest call (latest deadline)."""
+    by_deadline = sorted(calls.values(), key=lambda call: (_deadline(call), call.id))
+    return next((call for call in by_deadline if at <= _deadline(call)), by_deadline[-1])
 
 
 def default_call_id() -> str:
-    """The current call: the latest fiscal year's."""
-    return max(calls().values(), key=lambda call: (call.fiscal_year, call.id)).id
+    """The shipped call that is current now; kept for callers that only need the id."""
+    return current_call(calls(), now()).id
+
+
+def now() -> dt.datetime:
+    """The moment a call is current at when none is given (time-zone aware)."""
+    return dt.datetime.now(dt.UTC)
 
 
 def _verdict(findings: list[dict[str, Any]]) -> str:
@@ -56,13 +184,18 @@ def _verdict(findings: list[dict[str, Any]]) -> str:
     return "incomplete" if "missing" in statuses else "eligible"
 
 
-def evaluate(raw: object) -> dict[str, Any]:
-    """Judge one planned application (parsed JSON); never raises for any JSON value."""
-    registry = calls()
-    application, errors = read_application(raw, registry, default_call_id())
+def evaluate(
+    raw: object, *, at: dt.datetime | None = None, calls: Mapping[str, Call] | None = None
+) -> dict[str, Any]:
+    """Judge one planned application (parsed JSON) against the call it names, or else the call
+    current at `at` (default: now), among `calls` (default: the shipped ones); never raises for
+    any JSON value."""
+    registry = _shipped_unless(calls)
+    current = current_call(registry, at or now()).id
+    application, errors = read_application(raw, registry, current)
     if application is None:
         requested = raw.get("call") if isinstance(raw, dict) else None
-        call_id = requested if isinstance(requested, str) and requested in registry else default_call_id()
+        call_id = requested if isinstance(requested, str) and requested in registry else current
         return {"call": call_id, "verdict": "invalid", "errors": [error.as_json() for error in errors]}
     call = application.call
     track = call.tracks[application.track] if application.track else None
@@ -75,16 +208,17 @@ def evaluate(raw: object) -> dict[str, Any]:
     if application.field:
         extra["field"] = call.fields[application.field].name
     findings = []
-    for code in RULES:
-        rule = call.rules[code.id]
+    for code, rule in applied(call):
         results = code.check(context, rule)
         if results:
             findings.append(finding(call, rule, results, extra))
     return {"call": call.id, "verdict": _verdict(findings), "findings": findings, "budget": budget.as_json()}
 
 
+def _shipped_unless(given: Mapping[str, Call] | None) -> Mapping[str, Call]:
+    return calls() if given is None else given
+
+
 def to_json(result: dict[str, Any]) -> str:
     """The canonical text of a result: what the CLI prints and the browser returns, byte for byte."""
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-
-

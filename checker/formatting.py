@@ -162,8 +162,17 @@ def render(value: Renderable, lang: Lang) -> str:
 
 
 def placeholders(template: str) -> set[str]:
-    """The {names} a message template uses, so the call data can be checked against the code."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The {names} a message template uses, so the call data can be checked against the code.
+    Raises ValueError for a brace that opens no name, or a name with a conversion or format spec
+    ({x!r}, {x:>9}), which the call data never needs and `fill` would trip over later."""
+    names = set()
+    for _, name, spec, conversion in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if not name or spec or conversion:
+            raise ValueError(f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not a {{name}}")
+        names.add(name)
+    return names
 
 
 def fill(template: str, lang: Lang, params: Mapping[str, Renderable]) -> str:

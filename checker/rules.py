@@ -4,6 +4,12 @@ Each function sits under the id of the rule it encodes; the clause itself, its c
 status of each outcome and the words shown to the user are in the call file under the same id.
 Code decides *which* outcome applies; the call file decides what that outcome means.
 Findings come out in the order the checker's form asks its questions.
+
+A call applies the rules its file declares, and only those. Where a later call changes a rule's
+logic, the old function stays for the calls that use it and the new one is registered beside it
+as a version named for the calls that use it: `@rule("counterpart-funding", …, version="fy2026")`
+is the code `counterpart-funding@fy2026`, which a call picks with `code = "counterpart-funding@fy2026"`
+in its rule's table (without `code`, a rule uses the unversioned code of its id).
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from functools import cache
 from .application import ONGOING, STAYS, Application, CounterpartPI, Member
 from .budget import BudgetSummary
 from .calldata import Call, CallDataError, Rule, Track
-from .formatting import Date, FiscalYear, Lang, Listing, Localized, Moment, Renderable, Share, Yen, placeholders
-from .texts import call_params, localized_fill, rule_params, rule_title
+from .formatting import Date, FiscalYear, Lang, Listing, Localized, Moment, Renderable, Share, Yen
+from .texts import call_params, check_placeholders, localized_fill, rule_params, rule_title
 
 
 @dataclass(frozen=True)
@@ -40,24 +46,50 @@ Check = Callable[[Context, Rule], Sequence[Result]]
 
 @dataclass(frozen=True)
 class RuleCode:
-    id: str
+    rule: str
+    version: str | None
+    """None for a rule's first code; else the calls that use this one (`fy2026`)."""
     outcomes: frozenset[str]
     params: frozenset[str]
     check: Check
 
+    @property
+    def id(self) -> str:
+        """What a call's `code = "…"` names: the rule's id, and `@version` for a later version."""
+        return self.rule if self.version is None else f"{self.rule}@{self.version}"
 
-RULES: list[RuleCode] = []
+
+RULES: dict[str, RuleCode] = {}
+"""Every rule's code by code id, in the order the form asks (a version sorts with its rule)."""
 SEVERITY = {"pass": 0, "info": 1, "warn": 2, "missing": 3, "fail": 4}
 # Placeholders filled for every message besides the call's own figures.
 MESSAGE_PARAMS = frozenset({"track", "field", "subject"})
 
 
-def rule(rule_id: str, outcomes: Sequence[str], params: Sequence[str] = ()) -> Callable[[Check], Check]:
+def rule(
+    rule_id: str, outcomes: Sequence[str], params: Sequence[str] = (), version: str | None = None
+) -> Callable[[Check], Check]:
+    """Register the code of a rule (or, with `version`, a later version of it; see the module)."""
+
     def register(check: Check) -> Check:
-        RULES.append(RuleCode(rule_id, frozenset(outcomes), frozenset(params), check))
+        code = RuleCode(rule_id, version, frozenset(outcomes), frozenset(params), check)
+        if code.id in RULES:
+            raise ValueError(f"checker code {code.id!r} is registered twice")
+        RULES[code.id] = code
         return check
 
     return register
+
+
+@cache
+def applied(call: Call) -> tuple[tuple[RuleCode, Rule], ...]:
+    """The call's rules with the code that judges each, in the registry's order (verify_rules has
+    checked that each has its code)."""
+    order: dict[str, int] = {}
+    for position, code in enumerate(RULES.values()):
+        order.setdefault(code.rule, position)
+    pairs = [(RULES[rule.code], rule) for rule in call.rules.values()]
+    return tuple(sorted(pairs, key=lambda pair: order[pair[0].rule]))
 
 
 # --- Track and field ------------------------------------------------------------------------
@@ -197,7 +229,7 @@ def multiple_applications(ctx: Context, rule: Rule) -> list[Result]:
     """From FY2025, a researcher is in one FY2025 ASPIRE application at most, as PI or as Co-PI."""
 
     def judge(member: Member) -> Result:
-        others = member.other_fy2025_aspire_applications
+        others = member.other_aspire_applications
         if others is None:
             return Result("missing")
         return Result("also-elsewhere", params={"count": others}) if others else Result("only-this")
@@ -365,18 +397,13 @@ def _title(call: Call, rule: Rule, lang: Lang) -> str:
 
 
 def verify_rules(call: Call) -> None:
-    """The call file and the code must agree on every rule, outcome and placeholder: a rule with no
-    code, code with no rule, or a message quoting a figure nobody fills fails when the call loads."""
-    coded = {code.id: code for code in RULES}
-    for rule_id in call.rules:
-        if rule_id not in coded:
-            raise CallDataError(call.file, f"rules.{rule_id}", "has no checker code; known rules: " + ", ".join(coded))
+    """The call file and the code must agree on each of the call's rules, outcomes and placeholders:
+    a rule with no code, a `code` that is no version of the rule, or a message quoting a figure
+    nobody fills fails when the call loads. Code no rule of the call uses is not applied to it."""
     shared = set(call_params(call)) | MESSAGE_PARAMS
-    for code in RULES:
-        rule = call.rules.get(code.id)
-        if rule is None:
-            raise CallDataError(call.file, f"rules.{code.id}", "is missing: the checker needs this rule")
-        key = f"rules.{code.id}"
+    for rule in call.rules.values():
+        code = _code(call, rule)
+        key = f"rules.{rule.id}"
         own = set(rule_params(call, rule))
         if set(rule.outcomes) != code.outcomes:
             raise CallDataError(
@@ -385,20 +412,25 @@ def verify_rules(call: Call) -> None:
             )
         for lang in ("ja", "en"):
             for part, text in (("title", rule.title), ("text", rule.text)):
-                _known(call, f"{key}.{part}.{lang}", text.render(lang), own)
+                check_placeholders(text.render(lang), own, call.file, f"{key}.{part}.{lang}")
             for outcome in rule.outcomes.values():
                 for part, text in (("message", outcome.message), ("next_step", outcome.next_step)):
                     if text is not None:
-                        _known(call, f"{key}.outcomes.{outcome.key}.{part}.{lang}", text.render(lang), own | shared | code.params)
+                        check_placeholders(
+                            text.render(lang), own | shared | code.params, call.file,
+                            f"{key}.outcomes.{outcome.key}.{part}.{lang}",
+                        )
 
 
-def _known(call: Call, key: str, template: str, known: set[str]) -> None:
-    try:
-        unknown = placeholders(template) - known
-    except ValueError as error:
-        raise CallDataError(call.file, key, f"has a malformed placeholder: {error}") from None
-    if unknown:
+def _code(call: Call, rule: Rule) -> RuleCode:
+    versions = [code.id for code in RULES.values() if code.rule == rule.id]
+    if not versions:
+        known = ", ".join(dict.fromkeys(code.rule for code in RULES.values()))
+        raise CallDataError(call.file, f"rules.{rule.id}", f"has no checker code; known rules: {known}")
+    if rule.code not in versions:
         raise CallDataError(
-            call.file, key, f"uses unknown placeholder(s) {', '.join('{' + u + '}' for u in sorted(unknown))}; "
-            f"available here: {', '.join(sorted(known))}",
+            call.file, f"rules.{rule.id}.code",
+            f"{rule.code!r} is not checker code of this rule (without `code`, a rule uses the code of its "
+            f"own id); its code: {', '.join(versions)}",
         )
+    return RULES[rule.code]

@@ -33,6 +33,39 @@ def test_the_shipped_call_loads_and_says_what_the_briefing_says() -> None:
     assert call.schedule["advance-notice"].at.isoformat() == "2025-04-17T12:00:00+09:00"
 
 
+def test_texts_outside_the_rules_read_the_calls_figures() -> None:
+    """The file writes {fiscal_year}; the pages, call.json and the typed call read 2025年度."""
+    call = checker.load_call(SOURCE)
+    assert call.raw["call"]["title"] == {"ja": "{fiscal_year} ASPIRE単独公募",
+                                         "en": "{fiscal_year} ASPIRE Call for Japan-based Researchers (single-applicant call)"}
+    assert call.title.ja == call.data["call"]["title"]["ja"] == "2025年度 ASPIRE単独公募"
+    assert call.title.en == "FY2025 ASPIRE Call for Japan-based Researchers (single-applicant call)"
+    assert call.data["research_security"]["summary"]["en"].startswith("In the FY2025 single-applicant call,")
+    assert call.data["eu"]["note"]["en"].endswith("contact JST (aspire@jst.go.jp) before you apply.")
+    # Rule texts stay templates: the checker and the pages fill them with the figures they show.
+    assert call.rules["multiple-applications"].title.ja == "{fiscal_year}ASPIRE公募への重複申請"
+
+
+def test_a_literal_brace_is_written_doubled(tmp_path: Path) -> None:
+    path = tmp_path / "braces.toml"
+    path.write_text(TEXT.replace("contact JST ({contact}) before", "contact JST ({contact}, {{by e-mail}}) before", 1), "utf-8")
+    assert "contact JST (aspire@jst.go.jp, {by e-mail}) before" in checker.load_call(path).data["eu"]["note"]["en"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('before.ja = "研究代表者として', 'before.ja = "2025年度まで、研究代表者として'),  # a rule's before/after
+        ('direct_cost_cap_label.en = "up to ¥380 million"', 'direct_cost_cap_label.en = "up to ¥380,000,000"'),
+        ('when.en = "October 2025 (planned)"', 'when.en = "by 12 May 2025 (planned)"'),
+        ('formerly.en = "Alignment Call"', 'formerly.en = "FY2025 Alignment Call"'),
+        ("and ample research funding,", "and ample research funding (often ¥1,380,000,000 or more),"),  # not the cap
+    ],
+)
+def test_quotations_and_other_numbers_may_be_typed(tmp_path: Path, old: str, new: str) -> None:
+    load_variant(tmp_path, old, new)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key", "reason"),
     [
@@ -53,6 +86,26 @@ def test_the_shipped_call_loads_and_says_what_the_briefing_says() -> None:
         ('code = "GB"', 'code = "UK"', "countries", "'UK' is not an ISO 3166-1"),
         ('id = "deadline"', 'id = "closing"', "schedule", "'deadline'"),
         ("schema_version = 1", "schema_version = 1\n[call", "(syntax)", "not valid UTF-8 TOML"),
+        ('title.ja = "{fiscal_year}ASPIRE公募への重複申請"', 'title.ja = "2025年度ASPIRE公募への重複申請"',
+         "rules.multiple-applications.title.ja", 'types the call\'s fiscal year "2025年度" as a literal: write {fiscal_year}'),
+        ("In the {fiscal_year} single", "In the FY 2025 single", "research_security.summary.en",
+         'fiscal year "FY 2025" as a literal: write {fiscal_year}'),
+        ("is not complete by the deadline is not", "is not complete by 12 May 2025 is not", "schedule[1].detail.en",
+         "types the date of schedule event 'deadline' \"12 May 2025\" as a literal: write {deadline}"),
+        ("ASPIREウェブサイトのアンケートフォームより事前連絡", "2025年4月17日（木）12:00（日本時間）までにアンケートフォームより事前連絡",
+         "schedule[0].detail.ja", '"2025年4月17日（木）12:00（日本時間）" as a literal: write {advance_notice}'),
+        ("each counterpart PI's institution.\"", "each counterpart PI's institution by 2025-05-31.\"",
+         "rules.counterpart-loi.text.en", "rules.counterpart-funding.result_known_by \"2025-05-31\" as a literal: only the "
+         "texts of rules.counterpart-funding can quote it, as {result_known_by}"),
+        ("with the result known by {result_known_by}.", "with the result known by 31 May 2025.",
+         "rules.counterpart-funding.text.en", '"31 May 2025" as a literal: write {result_known_by}'),
+        ("and ample research funding,", "and ample research funding (up to ¥494,000,000),", "tracks.top.researchers.en",
+         'types tracks.top.total_with_indirect_exact "¥494,000,000" as a literal: write {totals}'),
+        ("contact JST ({contact}) before", "contact JST ({contacts}) before", "eu.note.en", "unknown placeholder(s) {contacts}"),
+        ("contact JST ({contact}) before", "contact JST ({contact) before", "eu.note.en", "malformed placeholder"),
+        ("contact JST ({contact}) before", "contact JST ({contact!r}) before", "eu.note.en", "malformed placeholder"),
+        ("[rules.track-researcher]\n", "[rules]\nold-rule = false\n\n[rules.track-researcher]\n", "rules.old-rule",
+         "drops a rule inherited from the call a file follows; this call follows none"),
     ],
 )
 def test_a_broken_call_file_names_file_key_and_reason(tmp_path: Path, old: str, new: str, key: str, reason: str) -> None:
@@ -63,3 +116,11 @@ def test_a_broken_call_file_names_file_key_and_reason(tmp_path: Path, old: str, 
     assert error.key == key
     assert reason in error.reason
     assert str(error).startswith(f"{tmp_path / 'broken.toml'}: {key}: ")
+
+
+def test_a_typed_fiscal_year_is_refused_with_the_placeholder_to_write(tmp_path: Path) -> None:
+    with pytest.raises(CallDataError) as raised:
+        load_variant(tmp_path, 'title.en = "Applying to more than one {fiscal_year} ASPIRE call"',
+                     'title.en = "Applying to more than one FY2025 ASPIRE call"')
+    assert str(raised.value) == (f"{tmp_path / 'broken.toml'}: rules.multiple-applications.title.en: "
+                                 'types the call\'s fiscal year "FY2025" as a literal: write {fiscal_year}')
