@@ -4,6 +4,8 @@ Anything a user, a portal's link or a spreadsheet sends comes through here. Two 
 kept apart: an answer not given yet (absent or null) is *missing* and makes the verdict
 incomplete, while a value that cannot be right (a wrong type, an unknown code, a negative or
 fractional amount, an impossible date) is *invalid*, reported per field in both languages.
+Which keys each object may hold, under which former names, and of which type, is declared in
+checker/answers.py; this module reads values by those declarations.
 """
 
 from __future__ import annotations
@@ -14,21 +16,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .answers import (
+    BUDGET, CALL, CHOICE, COUNTERPART, COUNTRY, DATE, FISCAL_YEAR, LINE, MAX_AMOUNT, MAX_PEOPLE, MAX_TEXT, MEMBER,
+    MOMENT, PLAN, TEXT, WHOLE, YEN, YES_NO, Answer, Kind, Part, answers_of, child, choices, keys,
+)
+# checker/rules.py reads these two answers' values from here, beside the application's types.
+from .answers import ONGOING, STAYS
 from .calldata import Call
 from .formatting import Localized
 from .iso3166 import ALPHA2
-
-TRACK_IDS = ("top", "rising")
-FUNDING = ("funded", "applied", "none")
-ROLES = ("pi", "co-pi")
-ONGOING = ("none", "single-pi", "single-co-pi", "joint-pi", "joint-co-pi")
-STAYS = ("about-one-year", "shorter", "none")
-
-# Bounds that keep any single request small and every sum exact in JavaScript too (below 2**53).
-MAX_AMOUNT = 10**12
-MAX_LINES = 1000
-MAX_PEOPLE = 100
-MAX_TEXT = 200
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -54,7 +50,7 @@ class CounterpartPI:
 class Member:
     role: str
     erad_integrity_registered: bool | None
-    other_fy2025_aspire_applications: int | None
+    other_aspire_applications: int | None
     ongoing_aspire: str | None
 
 
@@ -110,16 +106,18 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{shown(key)}" if path else shown(key)
 
 
-def _object(value: Any, path: str, keys: tuple[str, ...], errors: _Errors) -> Mapping[str, Any] | None:
+def _object(value: Any, path: str, part: Part, errors: _Errors) -> Mapping[str, Any] | None:
+    """One of the part's objects, its unknown keys reported (a former name is known)."""
     if not isinstance(value, dict):
         errors.add(path, "JSONオブジェクト（{…}）である必要があります。", "Must be a JSON object ({…}).")
         return None
+    known = keys(part)
     for key in value:
-        if key not in keys:
+        if key not in known and not any(key in each.formerly for each in answers_of(part)):
             errors.add(
                 _join(path, key),
-                f"不明な項目「{shown(key)}」です。使える項目：{', '.join(keys)}",
-                f"Unknown key “{shown(key)}”. Known keys: {', '.join(keys)}.",
+                f"不明な項目「{shown(key)}」です。使える項目：{', '.join(known)}",
+                f"Unknown key “{shown(key)}”. Known keys: {', '.join(known)}.",
             )
     return value
 
@@ -131,40 +129,51 @@ def _bool(value: Any, path: str, errors: _Errors) -> bool | None:
     return None
 
 
-def _choice(value: Any, path: str, choices: tuple[str, ...], errors: _Errors) -> str | None:
-    if value is None or (isinstance(value, str) and value in choices):
+def _choice(value: Any, path: str, allowed: tuple[str, ...], errors: _Errors) -> str | None:
+    if value is None or (isinstance(value, str) and value in allowed):
         return value
     errors.add(
         path,
-        f"次のいずれかである必要があります：{', '.join(choices)}",
-        f"Must be one of: {', '.join(choices)}.",
+        f"次のいずれかである必要があります：{', '.join(allowed)}",
+        f"Must be one of: {', '.join(allowed)}.",
     )
     return None
 
 
-def _whole(value: Any, path: str, errors: _Errors, maximum: int, what: Localized) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum:
+def _integer(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _count(value: Any, path: str, errors: _Errors) -> int | None:
+    if value is None or _integer(value, 0, MAX_PEOPLE):
+        return value
+    errors.add(path, f"0以上{MAX_PEOPLE}以下の整数で入力してください。", f"Must be a whole number from 0 to {MAX_PEOPLE}.")
+    return None
+
+
+def _yen(value: Any, path: str, errors: _Errors) -> int | None:
+    if value is None or _integer(value, 0, MAX_AMOUNT):
         return value
     errors.add(
         path,
-        f"{what.ja}は0以上{maximum:,}以下の整数で入力してください。",
-        f"{what.en} must be a whole number from 0 to {maximum:,}.",
+        f"金額は0以上{MAX_AMOUNT:,}以下の円単位の整数で入力してください。",
+        f"The amount must be whole yen from 0 to {MAX_AMOUNT:,}.",
     )
     return None
 
 
-def _list(value: Any, path: str, maximum: int, errors: _Errors) -> list[Any] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        errors.add(path, "リスト（[…]）である必要があります。", "Must be a list ([…]).")
-        return None
-    if len(value) > maximum:
-        errors.add(path, f"{maximum}件までです。", f"At most {maximum} entries.")
-        return None
-    return value
+def _fiscal_year(value: Any, path: str, errors: _Errors) -> int | None:
+    if value is None or _integer(value, 1900, 2200):
+        return value
+    errors.add(path, "年度は西暦の整数（例：2025）で入力してください。", "The fiscal year must be a year such as 2025.")
+    return None
+
+
+def _text(value: Any, path: str, errors: _Errors) -> str | None:
+    if value is None or (isinstance(value, str) and len(value) <= MAX_TEXT):
+        return value
+    errors.add(path, f"{MAX_TEXT}文字以内の文字列で入力してください。", f"Must be text of at most {MAX_TEXT} characters.")
+    return None
 
 
 def _date(value: Any, path: str, errors: _Errors) -> dt.date | None:
@@ -217,128 +226,121 @@ def _country(value: Any, path: str, errors: _Errors) -> str | None:
     return None
 
 
-def _items[T](
-    value: Any, path: str, maximum: int, errors: _Errors, read: Callable[[Any, str, _Errors], T | None]
-) -> tuple[T, ...] | None:
-    items = _list(value, path, maximum, errors)
-    if items is None:
+_READERS: dict[Kind, Callable[[Any, str, _Errors], Any]] = {
+    YES_NO: _bool, WHOLE: _count, DATE: _date, MOMENT: _moment, COUNTRY: _country, YEN: _yen,
+    FISCAL_YEAR: _fiscal_year, TEXT: _text,
+}
+"""How each type of answer is read (a choice is read against its values: _answer)."""
+
+
+def _answer(item: Mapping[str, Any], path: str, answer: Answer, call: Call, errors: _Errors) -> Any:
+    """One answer from its part's object, under its key or a former one (both at once is an
+    error, never a guess), read by its type; its `default` when not given."""
+    given = [name for name in (answer.key, *answer.formerly) if name in item]
+    if len(given) > 1:
+        names = [shown(name) for name in given]
+        errors.add(
+            _join(path, answer.key),
+            f"「{'」と「'.join(names)}」は同じ回答の今の名前と以前の名前です。どちらか一方だけを入れてください。",
+            f"“{'” and “'.join(names)}” are one answer under its current and former names: give only one.",
+        )
         return None
-    read_items = [read(item, _join(path, index), errors) for index, item in enumerate(items)]
+    name = given[0] if given else answer.key
+    value, at = item.get(name), _join(path, name)
+    read = _choice(value, at, tuple(v for v, _ in choices(answer, call)), errors) if answer.kind is CHOICE else (
+        _READERS[answer.kind](value, at, errors)
+    )
+    return answer.default if read is None else read
+
+
+def _fields(item: Mapping[str, Any], path: str, part: Part, call: Call, errors: _Errors) -> dict[str, Any]:
+    """Every key of one of the part's objects, read in the declared order: its answers by their
+    types, the parts it holds by their own readers."""
+    declared = {answer.key: answer for answer in answers_of(part)}
+    found: dict[str, Any] = {}
+    for key in keys(part):
+        inner = child(part, key)
+        if inner is not None:
+            found[key] = _part(item.get(key), _join(path, key), inner, call, errors)
+        elif key in declared:
+            found[key] = _answer(item, path, declared[key], call, errors)
+    return found
+
+
+def _part(value: Any, path: str, part: Part, call: Call, errors: _Errors) -> Any:
+    """A part the plan holds, not given (None), or read: one object, or a list of them."""
+    if value is None:
+        return None
+    read = _PART_READERS[part]
+    if not part.many:
+        return read(value, path, call, errors)
+    if not isinstance(value, list):
+        errors.add(path, "リスト（[…]）である必要があります。", "Must be a list ([…]).")
+        return None
+    if len(value) > part.many:
+        errors.add(path, f"{part.many}件までです。", f"At most {part.many} entries.")
+        return None
+    read_items = [read(item, _join(path, index), call, errors) for index, item in enumerate(value)]
     return tuple(item for item in read_items if item is not None)
 
 
-def _counterpart(value: Any, path: str, errors: _Errors) -> CounterpartPI | None:
-    item = _object(value, path, ("country", "funding", "result_known_by", "loi"), errors)
-    if item is None:
-        return None
-    return CounterpartPI(
-        country=_country(item.get("country"), _join(path, "country"), errors),
-        funding=_choice(item.get("funding"), _join(path, "funding"), FUNDING, errors),
-        result_known_by=_date(item.get("result_known_by"), _join(path, "result_known_by"), errors),
-        loi=_bool(item.get("loi"), _join(path, "loi"), errors),
-    )
+def _counterpart(value: Any, path: str, call: Call, errors: _Errors) -> CounterpartPI | None:
+    item = _object(value, path, COUNTERPART, errors)
+    return None if item is None else CounterpartPI(**_fields(item, path, COUNTERPART, call, errors))
 
 
-def _member(value: Any, path: str, errors: _Errors) -> Member | None:
-    keys = ("role", "erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire")
-    item = _object(value, path, keys, errors)
+def _member(value: Any, path: str, call: Call, errors: _Errors) -> Member | None:
+    item = _object(value, path, MEMBER, errors)
     if item is None:
         return None
-    role = _choice(item.get("role"), _join(path, "role"), ROLES, errors)
-    if role is None and item.get("role") is None:
+    found = _fields(item, path, MEMBER, call, errors)
+    if found["role"] is None and item.get("role") is None:
         errors.add(_join(path, "role"), "役割（pi または co-pi）を入力してください。", "Give the role: pi or co-pi.")
-    member = Member(
-        role=role or "",
-        erad_integrity_registered=_bool(
-            item.get("erad_integrity_registered"), _join(path, "erad_integrity_registered"), errors
-        ),
-        other_fy2025_aspire_applications=_whole(
-            item.get("other_fy2025_aspire_applications"),
-            _join(path, "other_fy2025_aspire_applications"),
-            errors,
-            MAX_PEOPLE,
-            Localized("他の申請数", "The number of other applications"),
-        ),
-        ongoing_aspire=_choice(item.get("ongoing_aspire"), _join(path, "ongoing_aspire"), ONGOING, errors),
-    )
-    return member if role else None
+    return Member(**found) if found["role"] else None
 
 
-def _line(value: Any, path: str, errors: _Errors) -> BudgetLine | None:
-    item = _object(value, path, ("fiscal_year", "category", "amount", "network"), errors)
+def _line(value: Any, path: str, call: Call, errors: _Errors) -> BudgetLine | None:
+    item = _object(value, path, LINE, errors)
+    return None if item is None else BudgetLine(**_fields(item, path, LINE, call, errors))
+
+
+def _budget(value: Any, path: str, call: Call, errors: _Errors) -> Budget | None:
+    item = _object(value, path, BUDGET, errors)
     if item is None:
         return None
-    category = item.get("category")
-    if category is not None and (not isinstance(category, str) or len(category) > MAX_TEXT):
-        errors.add(
-            _join(path, "category"),
-            f"費目は{MAX_TEXT}文字以内の文字列で入力してください。",
-            f"The category must be text of at most {MAX_TEXT} characters.",
-        )
-        category = None
-    fiscal_year = item.get("fiscal_year")
-    if fiscal_year is not None and not (
-        isinstance(fiscal_year, int) and not isinstance(fiscal_year, bool) and 1900 <= fiscal_year <= 2200
-    ):
-        errors.add(
-            _join(path, "fiscal_year"),
-            "年度は西暦の整数（例：2025）で入力してください。",
-            "The fiscal year must be a year such as 2025.",
-        )
-        fiscal_year = None
-    return BudgetLine(
-        fiscal_year=fiscal_year,
-        category=category or "",
-        amount=_whole(item.get("amount"), _join(path, "amount"), errors, MAX_AMOUNT, Localized("金額（円）", "The amount in yen")),
-        network=bool(_bool(item.get("network"), _join(path, "network"), errors)),
-    )
+    found = _fields(item, path, BUDGET, call, errors)
+    return None if found["lines"] is None else Budget(**found)
 
 
-def _budget(value: Any, errors: _Errors) -> Budget | None:
-    if value is None:
-        return None
-    item = _object(value, "budget", ("include_indirect", "lines"), errors)
-    if item is None:
-        return None
-    include = _bool(item.get("include_indirect"), "budget.include_indirect", errors)
-    lines = _items(item.get("lines"), "budget.lines", MAX_LINES, errors, _line)
-    if lines is None:
-        return None
-    return Budget(include_indirect=include is not False, lines=lines)
+_PART_READERS: dict[Part, Callable[[Any, str, Call, _Errors], Any]] = {
+    COUNTERPART: _counterpart, MEMBER: _member, BUDGET: _budget, LINE: _line,
+}
 
 
-_TOP_KEYS = (
-    "call", "track", "field", "track_requirements_met", "counterpart_pis", "team",
-    "young_researcher_stays", "invites_young_researchers", "submitted_at", "budget",
-)
+def _within(path: str, key: str) -> bool:
+    """Whether an input path is `key` or lies below it."""
+    return path == key or path.startswith((f"{key}[", f"{key}."))
 
 
 def read_application(raw: Any, calls: Mapping[str, Call], default_call: str) -> tuple[Application | None, list[InputError]]:
     """Read one planned application; returns it, or None with every error found."""
     errors = _Errors()
-    top = _object(raw, "", _TOP_KEYS, errors)
+    top = _object(raw, "", PLAN, errors)
     if top is None:
         return None, errors.items
-    call_id = top.get("call", default_call)
+    call_id = top.get(CALL, default_call)
     if call_id is None:
         call_id = default_call
     if not isinstance(call_id, str) or call_id not in calls:
-        errors.add("call", f"公募IDは次のいずれかです：{', '.join(calls)}", f"The call must be one of: {', '.join(calls)}.")
+        errors.add(CALL, f"公募IDは次のいずれかです：{', '.join(calls)}", f"The call must be one of: {', '.join(calls)}.")
         call_id = default_call
     call = calls[call_id]
-    team = _items(top.get("team"), "team", MAX_PEOPLE, errors, _member)
-    if team is not None and not errors.items and sum(m.role == "pi" for m in team) != 1:
-        errors.add("team", "チームにはPI（role: pi）がちょうど1名必要です。", "The team needs exactly one PI (role: pi).")
-    application = Application(
-        call=call,
-        track=_choice(top.get("track"), "track", tuple(call.tracks), errors),
-        field=_choice(top.get("field"), "field", tuple(call.fields), errors),
-        track_requirements_met=_bool(top.get("track_requirements_met"), "track_requirements_met", errors),
-        counterpart_pis=_items(top.get("counterpart_pis"), "counterpart_pis", MAX_PEOPLE, errors, _counterpart),
-        team=team,
-        young_researcher_stays=_choice(top.get("young_researcher_stays"), "young_researcher_stays", STAYS, errors),
-        invites_young_researchers=_bool(top.get("invites_young_researchers"), "invites_young_researchers", errors),
-        submitted_at=_moment(top.get("submitted_at"), "submitted_at", errors),
-        budget=_budget(top.get("budget"), errors),
-    )
-    return (None, errors.items) if errors.items else (application, [])
+    plan = _fields(top, "", PLAN, call, errors)
+    team = plan[MEMBER.key]
+    # Counted only once every member could be read: a member left out would skew the count.
+    team_read = not any(_within(error.path, MEMBER.key) for error in errors.items)
+    if team is not None and team_read and sum(m.role == "pi" for m in team) != 1:
+        errors.add(MEMBER.key, "チームにはPI（role: pi）がちょうど1名必要です。", "The team needs exactly one PI (role: pi).")
+    if errors.items:
+        return None, errors.items
+    return Application(call=call, **plan), []

@@ -1,18 +1,20 @@
 """Many planned applications at once: a research office's spreadsheet (CSV) or a JSON Lines file
 in, one report row per application out.
 
-A spreadsheet has one row per application and flat columns, so lists become numbered columns:
+A spreadsheet has one row per application and flat columns, so lists become numbered columns
+(the columns and their former names are declared with the answers, in checker/answers.py):
 
-    id, track, field, track_requirements_met, young_researcher_stays, invites_young_researchers,
-    submitted_at, include_indirect,
+    id, track, track_requirements_met, field, young_researcher_stays, invites_young_researchers,
+    include_indirect, submitted_at,
     counterpart_1_country, counterpart_1_funding, counterpart_1_result_known_by, counterpart_1_loi, …
-    pi_erad_integrity_registered, pi_other_fy2025_aspire_applications, pi_ongoing_aspire,
+    pi_erad_integrity_registered, pi_other_aspire_applications, pi_ongoing_aspire,
     co_pi_1_erad_integrity_registered, …,
     direct_fy2025, network_fy2025, direct_fy2026, network_fy2026, …
 
 `direct_fyYYYY` is that fiscal year's direct costs and `network_fyYYYY` the part of them for
 networks and young researchers (amounts as people type them: 1,200,000 or 120万). A blank cell is
 an answer not given yet. In JSON Lines each line is the checker's input, with an optional "id".
+A row that names no `call` is judged by the call the caller gives (the batch page's own call).
 """
 
 from __future__ import annotations
@@ -21,10 +23,16 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .amounts import parse_yen
+from .answers import (
+    ANSWERS, CALL, LINE, PARTS, ROW_ID, WHOLE, YEN, YES_NO, Column, Entry, Kind, Part, SheetColumn, answer, answers_of,
+    sheet_columns,
+)
 from .calldata import Call
 from .engine import evaluate
 
@@ -34,13 +42,9 @@ REPORT_COLUMNS = (
 )
 _TRUE = {"true", "yes", "y", "1", "はい", "有", "あり"}
 _FALSE = {"false", "no", "n", "0", "いいえ", "無", "なし"}
-_SCALARS = ("call", "track", "field", "young_researcher_stays", "submitted_at")
-_BOOLS = ("track_requirements_met", "invites_young_researchers")
-_COUNTERPART_KEYS = ("country", "funding", "result_known_by", "loi")
-_MEMBER_KEYS = ("erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire")
-_COUNTERPART = re.compile(rf"counterpart_(\d+)_({'|'.join(_COUNTERPART_KEYS)})")
-_MEMBER = re.compile(rf"(pi|co_pi_(\d+))_({'|'.join(_MEMBER_KEYS)})")
-_BUDGET = re.compile(r"(direct|network)_fy(\d{4})")
+DIRECT, NETWORK = answer(LINE, "amount").columns
+"""A spreadsheet's fiscal year: its direct costs, and the part of them for networks and young
+researchers (the two budget lines the year becomes)."""
 
 
 class BatchError(ValueError):
@@ -56,10 +60,15 @@ FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 """File name endings and the format they name."""
 
 
-def report_file(name: str, content: bytes, kind: str | None = None) -> str:
+def report_file(
+    name: str, content: bytes, kind: str | None = None, call: str | None = None,
+    calls: Mapping[str, Call] | None = None,
+) -> str:
     """The batch report for a whole file as it was read (the command line's file, or the one a
-    visitor picked in the browser); `kind` is "csv" or "jsonl", else the name's ending says.
-    Raises BatchError (both languages) for a file that cannot be read at all."""
+    visitor picked in the browser); `kind` is "csv" or "jsonl", else the name's ending says. Rows
+    that name no call are judged by `call` (the batch page's own call), else by the current call,
+    among `calls` (default: the shipped ones). Raises BatchError (both languages) for a file that
+    cannot be read at all."""
     kind = kind or next((k for ending, k in FORMATS.items() if name.lower().endswith(ending)), None)
     if kind is None:
         raise BatchError("形式が分かりません。ファイル名の拡張子を .csv か .jsonl にしてください（コマンドラインでは --format でも指定できます）。",
@@ -69,7 +78,7 @@ def report_file(name: str, content: bytes, kind: str | None = None) -> str:
     except UnicodeDecodeError:
         raise BatchError("ファイルがUTF-8ではありません。", "The file is not UTF-8 text.") from None
     try:
-        return report(text, kind)
+        return report(text, kind, call, calls)
     except csv.Error as error:
         raise BatchError(f"CSVとして読めません（{error}）。", f"This is not a readable CSV file ({error}).") from None
 
@@ -103,80 +112,144 @@ def _yen(column: str, text: str) -> int:
     return amount
 
 
-TEMPLATE_COUNTERPARTS = 2
-TEMPLATE_CO_PIS = 2
+_CELLS: dict[Kind, Callable[[str, str], Any]] = {YES_NO: _bool, WHOLE: _count, YEN: _yen}
+"""How a cell of each type of answer is read; any other (a choice, a date, a code) goes to the
+checker as written, which says what is wrong with it."""
+
+TEMPLATE_ENTRIES = 2
+"""Numbered entries in a blank spreadsheet: counterpart PIs 1 and 2, Co-PIs 1 and 2 (more are
+added as counterpart_3_…, co_pi_3_…)."""
 
 
 def template_header(call: Call) -> list[str]:
-    """The columns of a blank spreadsheet for `call`: every answer, two counterpart PIs and two
-    Co-PIs (more are added as counterpart_3_…, co_pi_3_…), and each fiscal year a track spans."""
+    """The columns of a blank spreadsheet for `call`: the row's id; each answer given once per
+    plan; the numbered entries' (a counterpart PI's, the PI's, a Co-PI's), entry by entry; and
+    each fiscal year a track spans."""
     years = sorted({year for track in call.tracks.values() for year in track.fiscal_years})
-    members = ["pi"] + [f"co_pi_{n}" for n in range(1, TEMPLATE_CO_PIS + 1)]
-    return [
-        "id", "track", "field", "track_requirements_met", "young_researcher_stays", "invites_young_researchers",
-        "submitted_at", "include_indirect",
-        *(f"counterpart_{n}_{key}" for n in range(1, TEMPLATE_COUNTERPARTS + 1) for key in _COUNTERPART_KEYS),
-        *(f"{member}_{key}" for member in members for key in _MEMBER_KEYS),
-        *(f"{kind}_fy{year}" for year in years for kind in ("direct", "network")),
+    once = [sheet.name for each in ANSWERS if not each.part.many for sheet in sheet_columns(each)]
+    numbered = [
+        sheet.name.format(n=number)
+        for part in PARTS if part.many
+        for entry in part.entries
+        for number in (range(1, TEMPLATE_ENTRIES + 1) if "{n}" in entry.prefix else (None,))
+        for each in answers_of(part)
+        for sheet in sheet_columns(each)
+        if sheet.entry is entry and "{year}" not in sheet.name
     ]
+    yearly = [
+        sheet.name.format(year=year)
+        for year in years for each in ANSWERS for sheet in sheet_columns(each) if "{year}" in sheet.name
+    ]
+    return [ROW_ID.name, *once, *numbered, *yearly]
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a column holds: the declared column, its entry's number (0 for the one entry that
+    has none, the PI's) and the fiscal year of a budget column."""
+
+    sheet: SheetColumn
+    number: int
+    year: int | None
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    """A declared column name as a pattern: {n} a number from 1, {year} four digits."""
+    escaped = re.escape(name).replace(re.escape("{n}"), r"(?P<n>[1-9]\d*)")
+    return re.compile(escaped.replace(re.escape("{year}"), r"(?P<year>\d{4})"))
+
+
+_PATTERNS = tuple(
+    (sheet, _pattern(name))
+    for each in ANSWERS for sheet in sheet_columns(each) for name in (sheet.name, *sheet.former_names)
+)
+
+
+@cache
+def place(column: str) -> Place | None:
+    """What the column of this name holds, under its current or a former name; None for a name
+    that is no column."""
+    for sheet, pattern in _PATTERNS:
+        if match := pattern.fullmatch(column):
+            found = match.groupdict()
+            return Place(sheet, int(found.get("n") or 0), int(found["year"]) if found.get("year") else None)
+    return None
 
 
 def row_to_input(row: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    """One spreadsheet row → (its id, the checker's input). Raises _Cell for a cell it cannot read."""
+    """One spreadsheet row → (its id, the checker's input). Raises _Cell for a cell it cannot read,
+    and for an answer filled in under both its current and a former column name."""
     cells = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
-    label = cells.pop("id", "")
+    label = cells.pop(ROW_ID.name, "")
     data: dict[str, Any] = {}
-    counterparts: dict[int, dict[str, Any]] = {}
-    members: dict[int, dict[str, Any]] = {}
-    budget: dict[int, dict[str, int]] = {}
+    entries: dict[Part, dict[tuple[int, int], dict[str, Any]]] = {}
+    years: dict[int, dict[Column, int]] = {}
+    filled: dict[tuple[SheetColumn, int, int | None], str] = {}
     for column, text in cells.items():
-        if not _known(column):
+        where = place(column)
+        if where is None and column != CALL:
             raise _Cell(column, f"不明な列「{column}」です。", f"Unknown column “{column}”.")
         if not text:
             continue
-        if column in _SCALARS:
-            data[column] = text
-        elif column in _BOOLS:
-            data[column] = _bool(column, text)
-        elif column == "include_indirect":
-            data.setdefault("budget", {})["include_indirect"] = _bool(column, text)
-        elif match := _COUNTERPART.fullmatch(column):
-            key = match.group(2)
-            value: Any = _bool(column, text) if key == "loi" else text
-            counterparts.setdefault(int(match.group(1)), {})[key] = value
-        elif match := _MEMBER.fullmatch(column):
-            number = 0 if match.group(1) == "pi" else int(match.group(2))
-            key = match.group(3)
-            member_value: Any = (
-                _bool(column, text) if key == "erad_integrity_registered"
-                else _count(column, text) if key == "other_fy2025_aspire_applications" else text
-            )
-            members.setdefault(number, {"role": "pi" if number == 0 else "co-pi"})[key] = member_value
-        elif match := _BUDGET.fullmatch(column):
-            budget.setdefault(int(match.group(2)), {})[match.group(1)] = _yen(column, text)
-    if counterparts:
-        data["counterpart_pis"] = [counterparts[n] for n in sorted(counterparts)]
-    if members:
-        members.setdefault(0, {"role": "pi"})
-        data["team"] = [members[n] for n in sorted(members)]
-    if budget:
-        data.setdefault("budget", {})["lines"] = _budget_lines(budget)
+        if where is None:
+            data[CALL] = text
+            continue
+        spot = (where.sheet, where.number, where.year)
+        if spot in filled:
+            raise _Cell(column, f"「{filled[spot]}」と同じ回答です（今の列名と以前の列名）。どちらか一方だけに入力してください。",
+                        f"Is the same answer as “{filled[spot]}” (its current and former column names): fill in only one.")
+        filled[spot] = column
+        each = where.sheet.answer
+        value = _CELLS.get(each.kind, _as_written)(column, text)
+        if where.year is not None:
+            years.setdefault(where.year, {})[where.sheet.column] = value
+        elif each.part.many:
+            entry = where.sheet.entry
+            index = (each.part.entries.index(entry), where.number)
+            entries.setdefault(each.part, {}).setdefault(index, _entry(entry))[each.key] = value
+        else:
+            _object_of(data, each.part)[each.key] = value
+    for part, found in entries.items():
+        _add_unnumbered(part, found)
+        _object_of(data, part.parent)[part.key] = [found[index] for index in sorted(found)]
+    if years:
+        _object_of(data, LINE.parent)[LINE.key] = _budget_lines(years)
     return label, data
 
 
-def _known(column: str) -> bool:
-    if column in _SCALARS or column in _BOOLS or column == "include_indirect":
-        return True
-    return any(pattern.fullmatch(column) for pattern in (_COUNTERPART, _MEMBER, _BUDGET))
+def _as_written(column: str, text: str) -> str:
+    return text
 
 
-def _budget_lines(budget: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
+def _entry(entry: Entry) -> dict[str, Any]:
+    """A new entry's object, with the answer its columns' prefix gives (the PI's role)."""
+    return dict([entry.implies]) if entry.implies else {}
+
+
+def _object_of(data: dict[str, Any], part: Part | None) -> dict[str, Any]:
+    """The input's object for a part of one object (the plan, the budget), made if not there yet."""
+    if part is None or part.parent is None or part.key is None:
+        return data
+    return _object_of(data, part.parent).setdefault(part.key, {})
+
+
+def _add_unnumbered(part: Part, found: dict[tuple[int, int], dict[str, Any]]) -> None:
+    """A part's entry without a number is always there once the part is (a team has its PI, whose
+    answers are then missing, even when a row fills in only a Co-PI's)."""
+    for index, entry in enumerate(part.entries):
+        if "{n}" not in entry.prefix:
+            found.setdefault((index, 0), _entry(entry))
+
+
+def _budget_lines(years: dict[int, dict[Column, int]]) -> list[dict[str, Any]]:
+    """Each fiscal year's two lines: the part for networks and young researchers, and the rest."""
     lines = []
-    for year in sorted(budget):
-        direct, network = budget[year].get("direct", 0), budget[year].get("network", 0)
+    for year in sorted(years):
+        direct, network = years[year].get(DIRECT, 0), years[year].get(NETWORK, 0)
         if network > direct:
-            raise _Cell(f"network_fy{year}", f"direct_fy{year}（直接経費）を超えています。",
-                        f"Is more than direct_fy{year}, the year's direct costs.")
+            names = {column: column.name.format(year=year) for column in (DIRECT, NETWORK)}
+            raise _Cell(names[NETWORK], f"{names[DIRECT]}（直接経費）を超えています。",
+                        f"Is more than {names[DIRECT]}, the year's direct costs.")
         lines.append({"fiscal_year": year, "category": "network", "amount": network, "network": True})
         lines.append({"fiscal_year": year, "category": "other", "amount": direct - network, "network": False})
     return lines
@@ -186,11 +259,16 @@ def _csv_inputs(text: str) -> Iterator[tuple[int, str, dict[str, Any] | _Cell]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise BatchError("CSVに見出し行がありません。", "The CSV file has no header row.")
+    names = [name.strip() for name in reader.fieldnames if name.strip()]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        # A row would hold one of the two cells and silently lose the other.
+        raise BatchError(f"見出し行に列「{twice}」が2回あります。", f"The header row names the column “{twice}” twice.")
     for number, row in enumerate(reader, start=1):
         try:
             label, data = row_to_input(row)
         except _Cell as problem:
-            yield number, row.get("id", "") or "", problem
+            yield number, row.get(ROW_ID.name, "") or "", problem
         else:
             yield number, label, data
 
@@ -207,27 +285,30 @@ def _jsonl_inputs(text: str) -> Iterator[tuple[int, str, Any]]:
             yield number, "", _Cell("", "JSONとして読めない行です。", "This line is not valid JSON.")
             continue
         label = ""
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            label = data.pop("id")
+        if isinstance(data, dict) and isinstance(data.get(ROW_ID.name), str):
+            label = data.pop(ROW_ID.name)
         yield number, label, data
 
 
-def report(text: str, kind: str) -> str:
-    """The batch report as CSV text: one row per application, in the input's order."""
+def report(text: str, kind: str, call: str | None = None, calls: Mapping[str, Call] | None = None) -> str:
+    """The batch report as CSV text: one row per application, in the input's order; rows that
+    name no call are judged by `call`, when given (see report_file)."""
     rows = _csv_inputs(text) if kind == "csv" else _jsonl_inputs(text)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REPORT_COLUMNS)
     for number, label, data in rows:
-        writer.writerow(_report_row(number, label, data))
+        writer.writerow(_report_row(number, label, data, call, calls))
     return out.getvalue()
 
 
-def _report_row(number: int, label: str, data: Any) -> list[object]:
+def _report_row(number: int, label: str, data: Any, call: str | None, calls: Mapping[str, Call] | None) -> list[object]:
     if isinstance(data, _Cell):
         where = f"{data.column}: " if data.column else ""
         return [number, label, "invalid", "", "", "", "", "", "", "", "", where + data.ja, where + data.en]
-    result = evaluate(data)
+    if call is not None and isinstance(data, dict) and data.get(CALL) is None:
+        data[CALL] = call
+    result = evaluate(data, calls=calls)
     if result["verdict"] == "invalid":
         errors = result["errors"]
         return [

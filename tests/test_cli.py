@@ -94,7 +94,7 @@ def test_batch_csv_from_a_spreadsheet(tmp_path: Path) -> None:
         "id,track,field,track_requirements_met,young_researcher_stays,invites_young_researchers,"
         "counterpart_1_country,counterpart_1_funding,counterpart_1_loi,counterpart_2_country,counterpart_2_funding,"
         "counterpart_2_result_known_by,counterpart_2_loi,pi_erad_integrity_registered,"
-        "pi_other_fy2025_aspire_applications,pi_ongoing_aspire,direct_fy2025,network_fy2025,direct_fy2026,network_fy2026"
+        "pi_other_aspire_applications,pi_ongoing_aspire,direct_fy2025,network_fy2025,direct_fy2026,network_fy2026"
     )
     rows = [
         "Tanaka,rising,bio,yes,about-one-year,yes,DE,funded,yes,,,,,yes,0,none,\"10,000,000\",700万,2000万,1500万",
@@ -135,7 +135,7 @@ def test_the_sites_blank_spreadsheet_is_one_the_batch_reads(tmp_path: Path) -> N
     from sitegen.downloads import batch_template
 
     template = batch_template(calls()[default_call_id()])
-    assert template.startswith("\ufeffid,track,field,")
+    assert template.startswith("\ufeffid,track,track_requirements_met,field,")
     assert "direct_fy2025,network_fy2025" in template and "direct_fy2030,network_fy2030" in template
     path = tmp_path / "office.csv"
     path.write_bytes((template + "Kato" + "," * (template.count(",")) + "\r\n").encode("utf-8"))

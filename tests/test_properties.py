@@ -25,7 +25,7 @@ ANSWER = st.none() | st.booleans() | st.sampled_from(
 COUNTERPART = st.fixed_dictionaries({}, optional={k: ANSWER for k in ("country", "funding", "result_known_by", "loi")})
 MEMBER = st.fixed_dictionaries(
     {"role": st.sampled_from(["pi", "co-pi"])},
-    optional={k: ANSWER for k in ("erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire")},
+    optional={k: ANSWER for k in ("erad_integrity_registered", "other_aspire_applications", "ongoing_aspire")},
 )
 LINE = st.fixed_dictionaries({}, optional={
     "fiscal_year": st.integers(2023, 2032), "amount": st.integers(0, 200_000_000),

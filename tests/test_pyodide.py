@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import checker
+from sitegen.pipeline import CALLS
 from sitegen.wheel import build_wheel
 from tests.pyodide_support import (
     PyodideRun,
@@ -26,7 +27,7 @@ MAX_DIFFS_SHOWN = 10
 
 @pytest.fixture(scope="session")
 def checker_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_wheel(tmp_path_factory.mktemp("wheel"))
+    return build_wheel(tmp_path_factory.mktemp("wheel"), CALLS)
 
 
 @pytest.fixture(scope="session")

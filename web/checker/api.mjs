@@ -49,13 +49,14 @@ function settle({ id, ok, text, ms, message }) {
  * @param {"evaluate" | "parse_yen" | "batch"} op
  * @param {string} text JSON text (for "batch", the file's name)
  * @param {Uint8Array} [bytes] a file's content, handed over to the worker (no copy)
+ * @param {string} [call] for "batch", the id of the call that judges rows naming none
  * @returns {Promise<{text: string, ms: number}>} JSON text, and the milliseconds Python took
  */
-function request(op, text, bytes) {
+function request(op, text, bytes, call) {
   return new Promise((resolve, reject) => {
     const id = ++lastId;
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, op, text, bytes }, bytes ? [bytes.buffer] : []);
+    worker.postMessage({ id, op, text, bytes, call }, bytes ? [bytes.buffer] : []);
   });
 }
 
@@ -90,13 +91,14 @@ export const parseYen = async (texts) => JSON.parse((await request("parse_yen", 
 
 /**
  * A research office's file of planned applications, checked by checker.batch (what
- * `python -m checker batch` runs): the report as CSV text and as rows (the first is the header),
- * or why the file could not be read at all, in both languages.
+ * `python -m checker batch --call CALL` runs): the report as CSV text and as rows (the first is
+ * the header), or why the file could not be read at all, in both languages.
  * @param {string} name the file's name, whose ending says its format (.csv, .jsonl)
  * @param {Uint8Array} bytes
+ * @param {string} call the id of the call that judges the rows that name none: the page's own
  * @returns {Promise<{report: string, rows: string[][]} | {error: {ja: string, en: string}}>}
  */
-export const batchReport = async (name, bytes) => JSON.parse((await request("batch", name, bytes)).text);
+export const batchReport = async (name, bytes, call) => JSON.parse((await request("batch", name, bytes, call)).text);
 
 /** Register the site's service worker (its scope: the site root, wherever the site is served). */
 function registerServiceWorker() {

@@ -105,7 +105,8 @@ async function check() {
   const bytes = new Uint8Array(await file.arrayBuffer());
   await ready;
   announce(t("batch.working", { name: file.name }), "loading");
-  const answer = await batchReport(file.name, bytes);
+  // Rows that name no call are judged by this page's call, not by whichever call is current.
+  const answer = await batchReport(file.name, bytes, data.call);
   if ("error" in answer) {
     showProblem(t("batch.failed", { name: file.name, reason: answer.error[data.lang] }));
     $("ac-results").hidden = true;

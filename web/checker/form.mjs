@@ -5,7 +5,9 @@
 // (counterpart PIs, Co-PIs, budget lines, fiscal years) are copies of the <template>s that
 // templates/checker/form.html renders. Reading also records which control each input path comes
 // from, so the checker's input errors (path "budget.lines[3].amount") lead back to the field.
-// Answers not given are left out of the input: the checker calls them missing.
+// Answers not given are left out of the input: the checker calls them missing. Which keys each
+// part of the input has, which the form asks, and the former keys a link may still carry come
+// from the page's data (data.input, written from checker/answers.py by sitegen/checker_page.py).
 
 import { data, fiscalYear, grouped, t } from "./page.mjs";
 
@@ -18,12 +20,16 @@ import { data, fiscalYear, grouped, t } from "./page.mjs";
 
 /** @typedef {HTMLInputElement | HTMLSelectElement} Control */
 
-// Answers of the whole plan, in the order the form asks them: before the parts, and after.
-const FIRST_ANSWERS = ["track", "track_requirements_met", "field"];
-const PLAN_ANSWERS = ["young_researcher_stays", "invites_young_researchers"];
-const COUNTERPART_KEYS = ["country", "funding", "result_known_by", "loi"];
-const MEMBER_ANSWERS = ["erad_integrity_registered", "other_fy2025_aspire_applications", "ongoing_aspire"];
-const LINE_KEYS = ["fiscal_year", "category", "amount", "network"];
+/**
+ * @typedef {"plan" | "counterpart" | "member" | "budget" | "line"} Part
+ * @typedef {{keys: Record<Part, string[]>, asked: Record<Part, string[]>, formerly: Record<Part, Record<string, string>>}} InputKeys
+ *   each part's keys in the declared order (its answers and the parts it holds), those the form
+ *   asks, and its former keys with their current names
+ */
+const declared = /** @type {InputKeys} */ (/** @type {any} */ (data).input);
+
+/** Whether the form asks `key` of `part` (and so has a control for it). @param {Part} part @param {string} key */
+const asked = (part, key) => declared.asked[part].includes(key);
 // Whole-number answers as the checker accepts them; anything else goes to the checker as typed,
 // which then says what is wrong with it.
 const COUNT = /^\d{1,9}$/;
@@ -257,65 +263,96 @@ export function readForm(form) {
   const from = (/** @type {ParentNode} */ scope, /** @type {string} */ key, /** @type {string} */ path, /** @type {Record<string, any>} */ target) =>
     put(target, key, answer(scope, key), path, control(scope, key));
 
-  for (const key of FIRST_ANSWERS) from(form, key, key, input);
-
-  input.counterpart_pis = items(lists.counterpart()).map((item, index) => {
-    const path = `counterpart_pis[${index}]`;
-    /** @type {Record<string, any>} */
-    const counterpart = {};
-    fields.set(path, control(item, "country"));
-    const listed = answer(item, "country");
-    if (listed === data.other) put(counterpart, "country", answer(item, "country_other"), `${path}.country`, control(item, "country_other"));
-    else put(counterpart, "country", listed, `${path}.country`, control(item, "country"));
-    from(item, "funding", `${path}.funding`, counterpart);
-    if (counterpart.funding === "applied") from(item, "result_known_by", `${path}.result_known_by`, counterpart);
-    from(item, "loi", `${path}.loi`, counterpart);
-    return counterpart;
-  });
-  fields.set("counterpart_pis", firstControl(lists.counterpart()) ?? addButton("counterpart"));
-
-  input.team = [...items(lists.pi()), ...items(lists["co-pi"]())].map((item, index) => {
-    const path = `team[${index}]`;
-    /** @type {Record<string, any>} */
-    const member = { role: item.dataset.kind };
-    fields.set(path, firstControl(item));
-    fields.set(`${path}.role`, firstControl(item));
-    for (const key of MEMBER_ANSWERS) from(item, key, `${path}.${key}`, member);
-    return member;
-  });
-  fields.set("team", firstControl(lists.pi()));
-
-  for (const key of PLAN_ANSWERS) from(form, key, key, input);
-
-  const lines = [];
-  for (const table of yearTables()) {
-    for (const row of lineRows(table)) {
-      if (blankLine(row)) continue;
-      const path = `budget.lines[${lines.length}]`;
-      const category = /** @type {HTMLInputElement} */ (control(row, "category"));
-      /** @type {Record<string, any>} */
-      const line = { fiscal_year: Number(table.dataset.year), category: category.value.trim() };
-      const amount = /** @type {HTMLInputElement} */ (control(row, "amount"));
-      if (amount.value.trim()) {
-        line.amount = null; // keeps the key order of the contract; parsed from the text below
-        amounts.push({ line, text: amount.value });
-      }
-      line.network = answer(row, "network");
-      for (const [key, where] of [["", category], ["fiscal_year", category], ["category", category], ["amount", amount], ["network", control(row, "network")]]) {
-        fields.set(key ? `${path}.${key}` : path, /** @type {HTMLElement} */ (where));
-      }
-      lines.push(line);
+  /**
+   * The part's answers the form asks of one of its copies, in the declared order (those `own`
+   * reads its own way); an answer shown only for another's value is read only once that value
+   * is chosen.
+   * @param {Part} part @param {HTMLElement} item @param {string} path @param {Record<string, any>} target
+   * @param {Record<string, () => void>} [own]
+   */
+  const fromItem = (part, item, path, target, own = {}) => {
+    for (const key of declared.asked[part]) {
+      const shownBy = /** @type {HTMLElement | null} */ (control(item, key).closest("[data-shown-by]"));
+      if (key in own) own[key]();
+      else if (!shownBy || answer(item, shownBy.dataset.shownBy ?? "") === shownBy.dataset.shownFor) from(item, key, `${path}.${key}`, target);
     }
-  }
-  const indirect = control(form, "include_indirect");
-  for (const path of ["budget", "budget.include_indirect"]) fields.set(path, indirect);
-  fields.set("budget.lines", firstControl(byId("ac-years")) ?? indirect);
-  if (lines.length) input.budget = { include_indirect: answer(form, "include_indirect"), lines };
+  };
 
-  const when = control(form, "submitted_at");
-  const local = answer(form, "submitted_at");
-  // datetime-local leaves out ":00" seconds; the checker needs the offset written out.
-  put(input, "submitted_at", local && `${local}${local.length === 16 ? ":00" : ""}${answer(form, "offset")}`, "submitted_at", when);
+  /** The parts the plan holds, and the answer the form asks with two controls. */
+  const readers = {
+    counterpart_pis: () => {
+      input.counterpart_pis = items(lists.counterpart()).map((item, index) => {
+        const path = `counterpart_pis[${index}]`;
+        /** @type {Record<string, any>} */
+        const counterpart = {};
+        fields.set(path, control(item, "country"));
+        // A country or region the list does not name is typed into the code field.
+        const country = () => {
+          const listed = answer(item, "country");
+          if (listed === data.other) put(counterpart, "country", answer(item, "country_other"), `${path}.country`, control(item, "country_other"));
+          else put(counterpart, "country", listed, `${path}.country`, control(item, "country"));
+        };
+        fromItem("counterpart", item, path, counterpart, { country });
+        return counterpart;
+      });
+      fields.set("counterpart_pis", firstControl(lists.counterpart()) ?? addButton("counterpart"));
+    },
+    team: () => {
+      input.team = [...items(lists.pi()), ...items(lists["co-pi"]())].map((item, index) => {
+        const path = `team[${index}]`;
+        /** @type {Record<string, any>} */
+        const member = { role: item.dataset.kind };
+        fields.set(path, firstControl(item));
+        fields.set(`${path}.role`, firstControl(item));
+        fromItem("member", item, path, member);
+        return member;
+      });
+      fields.set("team", firstControl(lists.pi()));
+    },
+    budget: () => {
+      const lines = [];
+      for (const table of yearTables()) {
+        for (const row of lineRows(table)) {
+          if (blankLine(row)) continue;
+          const path = `budget.lines[${lines.length}]`;
+          /** @type {Record<string, any>} */
+          const line = {};
+          for (const key of declared.keys.line) {
+            if (key === "fiscal_year") line.fiscal_year = Number(table.dataset.year);
+            else if (key === "amount") {
+              const typed = /** @type {HTMLInputElement} */ (control(row, key));
+              fields.set(`${path}.${key}`, typed);
+              if (typed.value.trim()) {
+                line.amount = null; // keeps the key's place; parsed from the text by the caller (see Reading)
+                amounts.push({ line, text: typed.value });
+              }
+            } else from(row, key, `${path}.${key}`, line);
+          }
+          const first = firstControl(row) ?? row;
+          for (const key of ["", "fiscal_year"]) fields.set(key ? `${path}.${key}` : path, first);
+          lines.push(line);
+        }
+      }
+      const indirect = control(form, "include_indirect");
+      for (const path of ["budget", "budget.include_indirect"]) fields.set(path, indirect);
+      fields.set("budget.lines", firstControl(byId("ac-years")) ?? indirect);
+      if (!lines.length) return;
+      /** @type {Record<string, any>} */
+      const budget = {};
+      for (const key of declared.keys.budget) budget[key] = key === "lines" ? lines : answer(form, key);
+      input.budget = budget;
+    },
+    submitted_at: () => {
+      const local = answer(form, "submitted_at");
+      // datetime-local leaves out ":00" seconds; the checker needs the offset written out.
+      put(input, "submitted_at", local && `${local}${local.length === 16 ? ":00" : ""}${answer(form, "offset")}`, "submitted_at", control(form, "submitted_at"));
+    },
+  };
+
+  for (const key of declared.keys.plan) {
+    if (key in readers) readers[/** @type {keyof typeof readers} */ (key)]();
+    else if (asked("plan", key)) from(form, key, key, input);
+  }
   fields.set("", firstControl(form) ?? form);
   return { input, fields, amounts };
 }
@@ -361,6 +398,23 @@ function setAnswer(scope, key, value) {
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
+ * The entries of one of a part's objects, each with the name the form knows it by: its own, or
+ * the current name of a former key (still accepted, and meaning the same). null for a key the
+ * part does not have, and for a former key given beside its current name, which the form shows
+ * instead (so the former is reported as left out, never silently dropped).
+ * @param {Part} part
+ * @param {Record<string, any>} given
+ * @returns {[string, string | null, unknown][]} [key as given, its name, value]
+ */
+function named(part, given) {
+  return Object.entries(given).map(([key, value]) => {
+    const current = declared.formerly[part][key];
+    const name = current === undefined ? key : current in given ? null : current;
+    return [key, name !== null && declared.keys[part].includes(name) ? name : null, value];
+  });
+}
+
+/**
  * Show an input in the form, replacing every answer. Returns the input paths the form cannot
  * show (unknown keys, values of the wrong kind), which are left out.
  * @param {HTMLFormElement} form
@@ -376,20 +430,18 @@ export function fillForm(form, input) {
   const given = isObject(input) ? input : {};
   if (!isObject(input)) ignored.push("(JSON)");
 
-  for (const [key, value] of Object.entries(given)) {
-    if (key === "call") {
+  for (const [key, name, value] of named("plan", given)) {
+    if (name === "call") {
       if (value !== data.call) ignored.push(key);
-    } else if ([...FIRST_ANSWERS, ...PLAN_ANSWERS].includes(key)) {
-      if (!setAnswer(form, key, value)) ignored.push(key);
-    } else if (key === "counterpart_pis") {
+    } else if (name === "counterpart_pis") {
       fillCounterparts(value, ignored);
-    } else if (key === "team") {
+    } else if (name === "team") {
       fillTeam(value, ignored);
-    } else if (key === "budget") {
+    } else if (name === "budget") {
       fillBudget(form, value, ignored);
-    } else if (key === "submitted_at") {
+    } else if (name === "submitted_at") {
       if (!fillMoment(form, value)) ignored.push(key);
-    } else {
+    } else if (!(name && asked("plan", name) && setAnswer(form, name, value))) {
       ignored.push(key);
     }
   }
@@ -410,8 +462,8 @@ function fillCounterparts(value, ignored) {
     const path = `counterpart_pis[${index}]`;
     if (!isObject(given)) return void ignored.push(path);
     const item = addItem("counterpart");
-    for (const [key, each] of Object.entries(given)) {
-      const shown = key === "country" ? fillCountry(item, each) : COUNTERPART_KEYS.includes(key) && setAnswer(item, key, each);
+    for (const [key, name, each] of named("counterpart", given)) {
+      const shown = name === "country" ? fillCountry(item, each) : name !== null && asked("counterpart", name) && setAnswer(item, name, each);
       if (!shown) ignored.push(`${path}.${key}`);
     }
   });
@@ -439,8 +491,9 @@ function fillTeam(value, ignored) {
     const kind = given.role === "pi" && !items(lists.pi()).length ? "pi" : given.role === "co-pi" ? "co-pi" : null;
     if (!kind) return void ignored.push(path);
     const item = addItem(kind);
-    for (const [key, each] of Object.entries(given)) {
-      if (key !== "role" && !(MEMBER_ANSWERS.includes(key) && setAnswer(item, key, each))) ignored.push(`${path}.${key}`);
+    for (const [key, name, each] of named("member", given)) {
+      // The role is where the member is shown: the PI's part or a Co-PI's.
+      if (name !== "role" && !(name !== null && asked("member", name) && setAnswer(item, name, each))) ignored.push(`${path}.${key}`);
     }
   });
 }
@@ -449,11 +502,11 @@ function fillTeam(value, ignored) {
 function fillBudget(form, value, ignored) {
   if (value === null) return;
   if (!isObject(value)) return void ignored.push("budget");
-  for (const [key, each] of Object.entries(value)) {
-    if (key === "include_indirect") {
-      if (!setAnswer(form, key, each)) ignored.push(`budget.${key}`);
-    } else if (key === "lines" && Array.isArray(each)) {
+  for (const [key, name, each] of named("budget", value)) {
+    if (name === "lines" && Array.isArray(each)) {
       each.forEach((line, index) => fillLine(line, `budget.lines[${index}]`, ignored));
+    } else if (name !== null && asked("budget", name)) {
+      if (!setAnswer(form, name, each)) ignored.push(`budget.${key}`);
     } else if (each !== null) {
       ignored.push(`budget.${key}`);
     }
@@ -465,10 +518,11 @@ function fillLine(given, path, ignored) {
   const year = isObject(given) ? given.fiscal_year : undefined;
   if (!isObject(given) || !Number.isInteger(year) || year < 1900 || year > 2200) return void ignored.push(path);
   const row = addLine(yearTable(/** @type {number} */ (year), false));
-  for (const [key, each] of Object.entries(given)) {
+  for (const [key, name, each] of named("line", given)) {
     // Whole yen are shown grouped, as people type them; text goes in as it was typed.
-    const shown = key === "amount" && Number.isSafeInteger(each) ? grouped(/** @type {number} */ (each)) : each;
-    if (key !== "fiscal_year" && !(LINE_KEYS.includes(key) && setAnswer(row, key, shown))) ignored.push(`${path}.${key}`);
+    const shown = name === "amount" && Number.isSafeInteger(each) ? grouped(/** @type {number} */ (each)) : each;
+    // The fiscal year is the table the line is in.
+    if (name !== "fiscal_year" && !(name !== null && asked("line", name) && setAnswer(row, name, shown))) ignored.push(`${path}.${key}`);
   }
 }
 

@@ -7,8 +7,9 @@
 //
 // Messages in:  {id, op: "evaluate", text}   text: the checker's input as JSON text
 //               {id, op: "parse_yen", text}  text: a JSON array of amounts as people type them
-//               {id, op: "batch", text, bytes} text: the file's name; bytes: its content
-//                                              (Uint8Array); answers {"report", "rows"} or {"error"}
+//               {id, op: "batch", text, bytes, call} text: the file's name; bytes: its content
+//                                              (Uint8Array); call: the id of the call for rows that
+//                                              name none; answers {"report", "rows"} or {"error"}
 // Messages out: {type: "ready", mode} once ("snapshot" or "normal": how Python started),
 //               or {type: "failed", message}
 //               {type: "snapshot", status} once: "used", "stored", "failed" or "unavailable"
@@ -51,8 +52,8 @@ import checker
 from checker.amounts import parse_yen
 from checker.batch import BatchError, report_file
 
-# Read the call data now: after a start from a snapshot, site-packages is empty.
-checker.default_call_id()
+# Read every call's data now: after a start from a snapshot, site-packages is empty.
+checker.calls()
 
 def evaluate_text(text):
     return checker.to_json(checker.evaluate(json.loads(text)))
@@ -60,15 +61,15 @@ def evaluate_text(text):
 def parse_yen_text(text):
     return json.dumps([parse_yen(item) if isinstance(item, str) else None for item in json.loads(text)])
 
-def batch_file(name, content):
+def batch_file(name, content, call):
     try:
-        report = report_file(name, content.to_bytes())
+        report = report_file(name, content.to_bytes(), call=call)
     except BatchError as error:
         return json.dumps({"error": {"ja": error.ja, "en": error.en}}, ensure_ascii=False)
     return json.dumps({"report": report, "rows": list(csv.reader(io.StringIO(report)))}, ensure_ascii=False)
 `;
 
-/** @typedef {Record<string, (text: string, bytes?: Uint8Array) => string>} Operations the Python functions, by op */
+/** @typedef {Record<string, (text: string, bytes?: Uint8Array, call?: string) => string>} Operations the Python functions, by op */
 /** @typedef {{file_name: string, sha256: string}} Wheel */
 /** @typedef {{packages: Record<string, Wheel>, tool?: Record<string, Record<string, string>>}} Lock */
 
@@ -306,13 +307,13 @@ function whenIdle(keep) {
   setTimeout(check, QUIET_MS / 2);
 }
 
-self.addEventListener("message", async ({ data: { id, op, text, bytes } }) => {
+self.addEventListener("message", async ({ data: { id, op, text, bytes, call } }) => {
   lastRequest = performance.now();
   try {
     const run = (await operations)[op];
     if (!run) throw new Error(`unknown operation ${op}`);
     const begun = performance.now();
-    const result = bytes ? run(text, bytes) : run(text);
+    const result = bytes ? run(text, bytes, call) : run(text);
     postMessage({ id, ok: true, text: result, ms: performance.now() - begun });
     if (op === "evaluate") answered = true;
   } catch (error) {
