@@ -49,8 +49,10 @@ COLD_RUNS = 5
 THROTTLED_RUNS = 3
 EVALUATIONS = 200
 CASE = "top-eligible"
-GUIDANCE_PAGE = "en/tracks/"
-CHECKER_PAGE = "en/checker/"
+CALL = "aspire-fy2025-single"
+"""The call whose pages are measured: the golden case's."""
+GUIDANCE_PAGE = f"en/{CALL}/tracks/"
+CHECKER_PAGE = f"en/{CALL}/checker/"
 THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8}
 TIMEOUT_MS = 120_000
 

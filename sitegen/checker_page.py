@@ -1,28 +1,36 @@
-"""The checker's form for the checker page, rendered from the call data and the site's strings.
+"""The checker's form for the checker page, rendered from the call data, the declared answers and
+the site's strings.
 
-Every option (tracks, fields, countries, fiscal years) comes from the call file and every word
-from `site_src/strings/checker.toml`; `templates/checker/form.html` only arranges them. The page's
-script (`web/checker/`) reads the JSON block written here for what it shows by itself: the
-strings, the fiscal years of each track, and the patterns of `checker.formatting` for yen, fiscal
+Every question, its options and their labels come from the answers' declarations
+(`checker/answers.py`), every option the call lists (tracks, fields, countries, fiscal years) from
+the call file, and the other words from `site_src/strings/checker.toml`;
+`templates/checker/form.html` only arranges them. The page's script (`web/checker/`) reads the
+JSON block written here for what it shows by itself: the strings, the keys of each part of the
+input, the fiscal years of each track, and the patterns of `checker.formatting` for yen, fiscal
 years and shares, so the browser writes a figure exactly as the checker's messages do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from checker import Call, batch
-from checker.application import FUNDING, MAX_TEXT, ONGOING, STAYS
-from checker.formatting import JST, FiscalYear, Lang, Moment, Percent, Share, Yen
-from checker.texts import common_indirect_rate, rule_title
+from checker import Call, answers, batch
+from checker.answers import (
+    CHOICE, COUNTRY, DATE, MAX_TEXT, MOMENT, PARTS, ROW_ID, TEXT, TRACKS, WHOLE, YEN, YES_NO, Answer, Column, Kind,
+    answers_of, choices, formerly, keys,
+)
+from checker.formatting import JST, FiscalYear, Lang, Localized, Share, Yen
+from checker.texts import rule_title
 
 from . import runtime
-from .mkdocs_build import language_dirs
+from .layout import call_dir, dir_url
+from .status import Status, status_words
 from .strings import Strings, StringsError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "checker"
@@ -34,46 +42,38 @@ BATCH_SHOWN = ("row", "id", "verdict", "failed_rules", "missing_rules", "warned_
 before what could not be read, in the page's language."""
 OFFSET_STEP_MINUTES = 15
 """UTC offsets in use are whole quarter hours (Nepal +05:45, Chatham +12:45)."""
+DROP_DOWNS = frozenset({"field"})
+"""Choices offered in a drop-down list rather than as radios: a call's fields are many, their
+names long."""
 
 
-def render_form(call: Call, strings: Strings, lang: Lang, root: str) -> str:
-    """The checker's form for one language; `root` is the relative URL of the site root."""
+def render_form(call: Call, strings: Strings, lang: Lang, root: str, status: Status) -> str:
+    """The checker's form for one language; `root` is the relative URL of the site root, `status`
+    where the call stands (a closed call's verdicts read as what a plan met under its rules)."""
     s = _Words(strings, lang)
     jst = _offset(JST.utcoffset(None))
+    asked = questions(call, s, lang)
     context = {
         "s": s,
         "root": root,
-        "tracks": [
-            (
-                track.id,
-                track.name.render(lang),
-                f"{track.researchers.render(lang)} "
-                + _fill(s["track.cap"], cap=track.direct_cost_cap_label.render(lang), period=track.period.render(lang)),
-            )
-            for track in call.tracks.values()
-        ],
-        "fields": [(field.id, field.name.render(lang)) for field in call.fields.values()],
+        "questions": asked,
+        "plan": {question.key: question for part in ("plan", "budget") for question in asked[part]},
         "countries": [(country.id, country.name.render(lang)) for country in call.countries.values()],
         "eu_unlisted": _eu_members_not_listed(call, lang),
         "other": OTHER_COUNTRY,
-        "funding": s.options("counterparts.funding", FUNDING),
-        "ongoing": s.options("team.ongoing", ONGOING),
-        "stays": s.options("plans.stays", STAYS),
-        "indirect_rate": Percent(common_indirect_rate(call)).render(lang),
-        "deadline": Moment(_deadline(call)).render(lang),
         "offsets": [(value, f"UTC{value}" + (f" ({s['submission.jst']})" if value == jst else "")) for value in _offsets()],
         "default_offset": jst,
         "max_text": MAX_TEXT,
         "download_mb": str(round(runtime.download_bytes() / 1e6)),
-        "data": _page_data(call, strings, lang, root),
+        "data": _page_data(call, strings, lang, root, status) | {"input": _input_keys()},
     }
     return _raw_html(_environment().get_template("form.html").render(context))
 
 
-def render_batch(call: Call, strings: Strings, lang: Lang, root: str) -> str:
+def render_batch(call: Call, strings: Strings, lang: Lang, root: str, status: Status) -> str:
     """The batch page's form: a file in, the checker's batch report out (web/checker/batch.mjs)."""
     page = _environment().get_template("batch.html")
-    data = _page_data(call, strings, lang, root) | {"shown": BATCH_SHOWN}
+    data = _page_data(call, strings, lang, root, status) | {"shown": BATCH_SHOWN}
     accept = ",".join([*batch.FORMATS, "text/csv"])
     return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept))
 
@@ -85,40 +85,105 @@ def _raw_html(html: str) -> str:
 
 def batch_columns(call: Call, strings: Strings, lang: Lang) -> list[tuple[list[str], str, str]]:
     """The batch spreadsheet's columns, for the guide on the batch page: (column names, what the
-    column holds, what to write), the names and choices from checker.batch and the call itself."""
-    s = _Words(strings, lang)
+    column holds, what to write), one row per declared column in the blank spreadsheet's order,
+    the names from checker.batch and the words and choices from the declarations and the call."""
     header = batch.template_header(call)
+    grouped: dict[Column, tuple[Answer, list[str]]] = {}
+    for name in header:
+        where = batch.place(name)
+        if where is not None:
+            grouped.setdefault(where.sheet.column, (where.sheet.answer, []))[1].append(name)
+    rows = [([ROW_ID.name], answers.text(ROW_ID.holds, call, lang), _written(TEXT.cell, lang))]
+    for column, (answer, names) in grouped.items():
+        rows.append((names, answers.text(column.holds, call, lang), _cell_words(answer, call, lang)))
+    return rows
 
-    def named(*suffixes: str) -> list[str]:
-        return [column for column in header if column.endswith(suffixes)]
 
-    def choices(pairs: Iterable[tuple[str, str]]) -> str:
-        return "; ".join(_fill(s["batch.columns.choice"], value=value, label=label) for value, label in pairs)
+def _cell_words(answer: Answer, call: Call, lang: Lang) -> str:
+    """What to write in a cell of the answer: each value of a choice, else its type's words."""
+    if answer.kind is CHOICE:
+        pattern = _written(CHOICE.cell, lang)
+        labelled = [(value, answers.text(label, call, lang)) for value, label in choices(answer, call)]
+        return "; ".join(_fill(pattern, value=value, label=label) for value, label in labelled)
+    return _written(answer.kind.cell, lang)
 
-    yes_no = s["batch.columns.yes_no"]
-    return [
-        (["id"], s["batch.columns.id"], s["batch.columns.text"]),
-        (["track"], s["batch.columns.track"], choices((t.id, t.name.render(lang)) for t in call.tracks.values())),
-        (["field"], s["batch.columns.field"], choices((f.id, f.name.render(lang)) for f in call.fields.values())),
-        (["track_requirements_met"], s["batch.columns.track_requirements_met"], yes_no),
-        (["young_researcher_stays"], s["batch.columns.young_researcher_stays"],
-         choices((v, s[f"plans.stays.{v}"]) for v in STAYS)),
-        (["invites_young_researchers"], s["batch.columns.invites_young_researchers"], yes_no),
-        (["submitted_at"], s["batch.columns.submitted_at"], s["batch.columns.date_time"]),
-        (["include_indirect"], s["batch.columns.include_indirect"], yes_no),
-        (named("_country"), s["batch.columns.counterpart_country"], s["batch.columns.country"]),
-        (named("_funding"), s["batch.columns.counterpart_funding"],
-         choices((v, s[f"counterparts.funding.{v}"]) for v in FUNDING)),
-        (named("_result_known_by"), s["batch.columns.counterpart_result_known_by"], s["batch.columns.date"]),
-        (named("_loi"), s["batch.columns.counterpart_loi"], yes_no),
-        (named("_erad_integrity_registered"), s["batch.columns.erad_integrity_registered"], yes_no),
-        (named("_other_fy2025_aspire_applications"), s["batch.columns.other_fy2025_aspire_applications"],
-         s["batch.columns.count"]),
-        (named("_ongoing_aspire"), s["batch.columns.ongoing_aspire"],
-         choices((v, s[f"team.ongoing.{v}"]) for v in ONGOING)),
-        ([c for c in header if c.startswith("direct_fy")], s["batch.columns.direct"], s["batch.columns.amount"]),
-        ([c for c in header if c.startswith("network_fy")], s["batch.columns.network"], s["batch.columns.amount"]),
-    ]
+
+def _written(words: Localized | None, lang: Lang) -> str:
+    if words is None:
+        raise ValueError("an answer with a spreadsheet column needs a type that says how to write it")
+    return words.render(lang)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A declared answer as the form asks it (templates/checker/macros.html, `ask`): `control` is
+    how (radios, yes_no, select, check, country, date, count, moment; a budget line's text and
+    amount), `id` the static id of a question outside the repeated parts, `shown_by` the
+    (key, value) that shows it."""
+
+    key: str
+    control: str
+    label: str
+    hint: str | None
+    options: list[tuple[str, str, str | None]]
+    id: str | None
+    shown_by: tuple[str, str] | None
+    checked: bool
+
+
+_CONTROLS: dict[Kind, str] = {
+    YES_NO: "yes_no", WHOLE: "count", DATE: "date", MOMENT: "moment", COUNTRY: "country", YEN: "amount", TEXT: "text",
+}
+
+
+def questions(call: Call, s: _Words, lang: Lang) -> dict[str, list[Question]]:
+    """The form's questions, by part (plan, counterpart, member, budget, line), each part's in the
+    declared order; an answer given by where its part is (a role, a line's year) is not asked."""
+    return {
+        part.name: [_question(answer, call, s, lang) for answer in answers_of(part) if not answer.implied]
+        for part in PARTS
+    }
+
+
+def _question(answer: Answer, call: Call, s: _Words, lang: Lang) -> Question:
+    if answer.kind is CHOICE:
+        control = "select" if answer.key in DROP_DOWNS else "radios"
+    elif answer.kind is YES_NO and answer.default is not None:
+        control = "check"  # ticked or not, always answered: right where leaving it out has a meaning
+    else:
+        control = _CONTROLS[answer.kind]
+    options = [(value, answers.text(label, call, lang), _option_hint(answer, value, call, s, lang))
+               for value, label in choices(answer, call)]
+    return Question(
+        key=answer.key,
+        control=control,
+        label=answers.text(answer.label, call, lang),
+        hint=answers.text(answer.hint, call, lang) if answer.hint else None,
+        options=options,
+        id=None if answer.part.many else "ac-" + answer.key.replace("_", "-"),
+        shown_by=answer.only_if,
+        checked=answer.default is True,
+    )
+
+
+def _option_hint(answer: Answer, value: str, call: Call, s: _Words, lang: Lang) -> str | None:
+    """A track's option says whom the track is for, its cap and its period."""
+    if answer.values != TRACKS:
+        return None
+    track = call.tracks[value]
+    cap = _fill(s["track.cap"], cap=track.direct_cost_cap_label.render(lang), period=track.period.render(lang))
+    return f"{track.researchers.render(lang)} {cap}"
+
+
+def _input_keys() -> dict[str, dict[str, object]]:
+    """What the form's script knows of the input (web/checker/form.mjs): each part's keys in the
+    declared order (its answers and the parts it holds), those the form asks, and the former keys
+    it still accepts from a link, each with its current name."""
+    return {
+        "keys": {part.name: list(keys(part)) for part in PARTS},
+        "asked": {part.name: [a.key for a in answers_of(part) if not a.implied] for part in PARTS},
+        "formerly": {part.name: formerly(part) for part in PARTS},
+    }
 
 
 class _Words:
@@ -132,10 +197,6 @@ class _Words:
             return self.strings.get(f"checker.{key}", self.lang)
         except KeyError:
             raise StringsError(STRINGS_FILE, key, "is missing: the checker page needs it") from None
-
-    def options(self, prefix: str, values: Iterable[str]) -> list[tuple[str, str, None]]:
-        """(value, label, no hint) for each value the checker accepts, labelled from `prefix.value`."""
-        return [(value, self[f"{prefix}.{value}"], None) for value in values]
 
 
 def _fill(template: str, **params: str) -> str:
@@ -157,12 +218,14 @@ def _environment() -> Environment:
     return env
 
 
-def _page_data(call: Call, strings: Strings, lang: Lang, root: str) -> dict[str, object]:
+def _page_data(call: Call, strings: Strings, lang: Lang, root: str, status: Status) -> dict[str, object]:
     """What the page tells its script (web/checker/page.mjs reads it)."""
+    words = status_words(status, strings, lang)
     return {
         "call": call.id,
         "lang": lang,
-        "guide": root + _language_dir(lang),
+        "guide": root + dir_url(call_dir(lang, call.id)),
+        "status": {key: words[key] for key in ("state", "label", "text")},
         "other": OTHER_COUNTRY,
         "years": {track.id: [track.first_fiscal_year, track.last_fiscal_year] for track in call.tracks.values()},
         "formats": _formats(lang),
@@ -178,12 +241,6 @@ def _eu_members_not_listed(call: Call, lang: Lang) -> list[tuple[str, str]]:
     return sorted(((code, territories.get(code, code)) for code in codes), key=lambda item: item[1])
 
 
-def _deadline(call: Call) -> dt.datetime:
-    moment = call.schedule["deadline"].at
-    assert moment is not None, "calldata guarantees an exact time for the deadline"
-    return moment
-
-
 def _offset(delta: dt.timedelta | None) -> str:
     minutes = int((delta or dt.timedelta()).total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
@@ -193,12 +250,6 @@ def _offset(delta: dt.timedelta | None) -> str:
 def _offsets() -> list[str]:
     """Every quarter-hour offset from UTC−12:00 to UTC+14:00, the range in use."""
     return [_offset(dt.timedelta(minutes=m)) for m in range(-12 * 60, 14 * 60 + 1, OFFSET_STEP_MINUTES)]
-
-
-def _language_dir(lang: Lang) -> str:
-    """The language's folder below the site root, as a relative URL ("" or "en/")."""
-    subdir = language_dirs()[lang]
-    return f"{subdir}/" if subdir else ""
 
 
 def _formats(lang: Lang) -> Mapping[str, str]:

@@ -1,5 +1,5 @@
-"""The site's downloads, written into each language's root: the call as JSON, the schedule as
-an iCalendar file, and a blank spreadsheet for checking many plans at once.
+"""A call's downloads, written into the call's folder in each language: the call as JSON, the
+schedule as an iCalendar file, and a blank spreadsheet for checking many plans at once.
 
 `call.json` lets portals and research offices reuse the very data the pages are rendered from,
 so it is the parsed call file itself, dates as ISO 8601. `schedule.ics` (RFC 5545) puts the dates
@@ -7,7 +7,8 @@ in the reader's calendar, in the site's language: the exact moments (advance not
 timed events in UTC, so no calendar can misread the time zone; the steps the call gives only as
 months (review, interviews, results, start) as all-day spans over those months, shown as free
 time and marked tentative when the call says "planned", with the call's own wording of the
-timing in the title, because a span of whole months overstates how precise they are.
+timing in the title, because a span of whole months overstates how precise they are. A closed
+call's calendar says so in its name and description: it is kept for reference.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from typing import Any
 from checker import Call
 from checker.batch import template_header
 from checker.calldata import Event
-from checker.formatting import Lang, fill
+from checker.formatting import LANGS, Lang, fill
 
 from .citations import cite
-from .mkdocs_build import language_dirs
+from .layout import call_dir
+from .status import Status, status_words
 from .strings import Strings
 
 CALL_JSON = "call.json"
@@ -33,13 +35,13 @@ FILES = {"call_json": CALL_JSON, "calendar": CALENDAR, "batch_template": BATCH_T
 """The downloads by role, for the pages that link to them."""
 
 
-def write_downloads(call: Call, strings: Strings, site_dir: Path, now: dt.datetime) -> None:
-    """Write both downloads into every language's root of the built site."""
+def write_downloads(call: Call, strings: Strings, status: Status, site_dir: Path) -> None:
+    """Write the call's downloads into its folder in every language of the built site."""
     content = call_json(call, strings)
-    for lang, subdir in language_dirs().items():
-        root = site_dir / subdir
+    for lang in LANGS:
+        root = site_dir / call_dir(lang, call.id)
         (root / CALL_JSON).write_text(content, encoding="utf-8")
-        (root / CALENDAR).write_bytes(calendar(call, strings, lang, now).encode("utf-8"))
+        (root / CALENDAR).write_bytes(calendar(call, strings, lang, status).encode("utf-8"))
         (root / BATCH_TEMPLATE).write_bytes(batch_template(call).encode("utf-8"))
 
 
@@ -70,15 +72,22 @@ def _iso(value: Any) -> str:
 # --- iCalendar ------------------------------------------------------------------------------------
 
 
-def calendar(call: Call, strings: Strings, lang: Lang, now: dt.datetime) -> str:
-    """The schedule as an iCalendar object; `now` is its DTSTAMP (the build time)."""
+def calendar(call: Call, strings: Strings, lang: Lang, status: Status) -> str:
+    """The schedule as an iCalendar object; its DTSTAMP is the moment the site describes (the
+    build's). A closed call's calendar names its status, so nobody takes it for a coming one."""
+    now = status.now
+    name = call.title.render(lang)
+    words = status_words(status, strings, lang)
+    if not status.open:
+        name = fill(strings.get("site.calendar.closed_name", lang), lang, {"title": name, "status": words["label"]})
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:-//{call.id}//guide//{lang.upper()}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_text(call.title.render(lang))}",
+        f"X-WR-CALNAME:{_text(name)}",
+        f"X-WR-CALDESC:{_text(words['text'])}",
     ]
     for event in call.schedule.values():
         lines += _event(call, strings, lang, event, now)

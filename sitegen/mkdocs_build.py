@@ -2,9 +2,12 @@
 
 One MkDocs build per language, as FastAPI's docs do: the default language
 (Japanese) at the site root, the others in a subdirectory (``en/``), with the
-same page paths in every language.  Everything shared lives in the repository's
-``mkdocs.yml``; this module only overrides what differs per language, so the
-base file stays plain enough for Zensical to read as well.
+same page paths in every language.  A site may also go into a folder below
+each language's root (``prefix``: a call's id, so every call is a site of its
+own, with its own search index, at ``<call-id>/`` and ``en/<call-id>/``).
+Everything shared lives in the repository's ``mkdocs.yml``; this module only
+overrides what differs per language, so the base file stays plain enough for
+Zensical to read as well.
 """
 
 from __future__ import annotations
@@ -61,8 +64,14 @@ def build_site(
     site_url: str | None = None,
     extra_files: Mapping[str, Path] | None = None,
     palette_names: Mapping[str, Mapping[str, str]] | None = None,
+    prefix: str = "",
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
-    """Build every language of the site into ``out_dir`` (which is replaced).
+    """Build every language of the site into ``out_dir``: at each language's
+    folder below it, and there in ``prefix`` when one is given.
+
+    MkDocs empties the folder it builds into, so a site without a prefix (the
+    landing pages at the language roots) must be built before those with one.
 
     ``nav`` is shared by all languages (None lets MkDocs list pages
     alphabetically).  ``site_url`` is the public URL of the site root; it
@@ -72,7 +81,8 @@ def build_site(
     reach them by the same relative path and MkDocs validates links to them.
     ``palette_names[lang][scheme]`` names the colour scheme toggle shown in
     that scheme (mkdocs.yml ``theme.palette``) in each language; without it
-    the toggles keep mkdocs.yml's names.
+    the toggles keep mkdocs.yml's names.  ``extra[lang]`` adds to mkdocs.yml's
+    ``extra`` for that language (what the theme overrides show on every page).
 
     Raises SiteBuildError on any MkDocs warning (strict mode), e.g. a broken
     internal link or anchor, naming the offending file.
@@ -92,11 +102,13 @@ def build_site(
                 language,
                 languages,
                 docs_dir=docs_dir,
-                site_dir=out_dir / language.subdir,
+                site_dir=out_dir / language.subdir / prefix,
                 site_name=site_name[language.code],
                 nav=nav,
                 root_url=root_url,
                 palette_names=None if palette_names is None else palette_names.get(language.code, {}),
+                prefix=prefix,
+                extra=(extra or {}).get(language.code, {}),
             )
 
 
@@ -173,6 +185,8 @@ def _build_language(
     nav: Nav | None,
     root_url: str | None,
     palette_names: Mapping[str, str] | None = None,
+    prefix: str = "",
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Load mkdocs.yml with this language's overrides and build it."""
     theme = {**base["theme"], "language": language.code}
@@ -186,14 +200,15 @@ def _build_language(
         "theme": theme,
         "extra": {
             **base.get("extra", {}),
+            **(extra or {}),
             "alternate": [
-                {"name": alt.name, "lang": alt.code, "link": _alternate_url("", language, alt, root_url)}
+                {"name": alt.name, "lang": alt.code, "link": _alternate_url("", language, alt, root_url, prefix)}
                 for alt in languages
             ],
         },
     }
     if root_url:
-        overrides["site_url"] = urljoin(root_url, posixpath.join(language.subdir, ""))
+        overrides["site_url"] = urljoin(root_url, posixpath.join(language.subdir, prefix, ""))
     if nav is not None:
         overrides["nav"] = [{titles[language.code]: path} for path, titles in nav]
     with _strict_errors(language.code):
@@ -202,7 +217,7 @@ def _build_language(
         if search and language.code != base["theme"]["language"]:
             # mkdocs.yml tunes the search separator for its own language.
             search.config.separator = None
-        config.plugins["aspire/alternates"] = _AlternatesPlugin(language, languages, root_url)
+        config.plugins["aspire/alternates"] = _AlternatesPlugin(language, languages, root_url, prefix)
         build(config)
 
 
@@ -223,14 +238,22 @@ def _localized_palette(palette: Any, names: Mapping[str, str], lang: str) -> Any
     return localized if isinstance(palette, list) else localized[0]
 
 
-def _alternate_url(page_url: str, source: _Language, target: _Language, root_url: str | None) -> str:
+def _alternate_url(page_url: str, source: _Language, target: _Language, root_url: str | None, prefix: str = "") -> str:
     """URL of the page ``page_url`` in ``target``'s site, as linked from the
     same page in ``source``'s site: relative unless the site's root URL is
     known, so the site works under any subpath."""
-    path = posixpath.join(target.subdir, page_url)
+    path = posixpath.join(target.subdir, prefix, page_url)
     if root_url:
         return urljoin(root_url, path)
-    return get_relative_url(path or "./", posixpath.join(source.subdir, page_url))
+    return get_relative_url(path or "./", posixpath.join(source.subdir, prefix, page_url))
+
+
+def _up_to_root(source: _Language, prefix: str, page_url: str) -> str:
+    """The relative URL from a page back to the root of the whole site ("" at the root), for
+    links out of this build: to the landing pages, to another call, to the checker's runtime."""
+    folder = posixpath.dirname(posixpath.join(source.subdir, prefix, page_url))
+    depth = len([part for part in folder.split("/") if part])
+    return "../" * depth
 
 
 class _AlternatesPlugin(BasePlugin):
@@ -238,14 +261,16 @@ class _AlternatesPlugin(BasePlugin):
 
     Material's ``extra.alternate`` links go to each language's root; the theme
     overrides in templates/overrides use this list instead, so the language
-    switch and the hreflang links stay on the current page.
+    switch and the hreflang links stay on the current page.  Also
+    ``site_root``: the relative URL from the page to the whole site's root.
     """
 
-    def __init__(self, language: _Language, languages: Sequence[_Language], root_url: str | None) -> None:
+    def __init__(self, language: _Language, languages: Sequence[_Language], root_url: str | None, prefix: str) -> None:
         super().__init__()
         self.language = language
         self.languages = languages
         self.root_url = root_url
+        self.prefix = prefix
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
@@ -254,10 +279,11 @@ class _AlternatesPlugin(BasePlugin):
             {
                 "name": alt.name,
                 "lang": alt.code,
-                "href": _alternate_url(page.url, self.language, alt, self.root_url),
+                "href": _alternate_url(page.url, self.language, alt, self.root_url, self.prefix),
             }
             for alt in self.languages
         ]
+        context["site_root"] = _up_to_root(self.language, self.prefix, page.url)
         return context
 
 

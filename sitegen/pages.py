@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.runtime import Context
 
 from checker import Call
+from checker.calldata import STATUSES
 from checker.formatting import (
     LANGS,
     Date,
@@ -43,10 +44,11 @@ from checker.formatting import (
 )
 from checker.texts import call_params, rule_text, rule_title
 
-from . import checker_page
+from . import changes, checker_page
 from .citations import Source, cite, citation
 from .downloads import FILES
-from .mkdocs_build import language_dirs
+from .layout import call_dir, dir_url, relative, up_to_root
+from .status import Status, status_words
 from .paths import ROOT, shown
 from .strings import Strings
 
@@ -64,11 +66,17 @@ PAGES: tuple[str, ...] = (
     "batch",
     "sources",
 )
-"""Every page, in navigation order. Rule `page` values in the call data name these."""
+"""Every page of every call's guide, in navigation order. Rule `page` values in the call data
+name these."""
+CHANGES = "changes"
+"""The page of what changed since the call a call follows: only such a call has it."""
+LANDING = "landing"
+"""The prose of the landing pages (site_src/pages/<lang>/landing.md), which list every call."""
 
 TEMPLATES = ROOT / "templates" / "pages"
 PROSE = ROOT / "site_src" / "pages"
 TEMPLATE_SUFFIX = ".md.j2"
+LANDING_TEMPLATE = TEMPLATES / "landing" / f"index{TEMPLATE_SUFFIX}"
 _HEADING_ID = re.compile(r"^#{1,6} .*\{ #([^\s}]+) \}$", re.MULTILINE)
 
 
@@ -92,19 +100,34 @@ def build_time() -> dt.datetime:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
 
 
-def render(call: Call, strings: Strings, *, now: dt.datetime | None = None, prose_dir: Path = PROSE) -> SiteSources:
-    """Render every page in every language, or raise PagesError naming what is wrong."""
+def pages_of(call: Call) -> tuple[str, ...]:
+    """The pages of a call's guide, in navigation order: a call that follows another also gets the
+    page of what changed since that one, after its home page."""
+    return (PAGES[0], CHANGES, *PAGES[1:]) if call.follows else PAGES
+
+
+def render(
+    call: Call,
+    strings: Strings,
+    status: Status,
+    *,
+    parent: Call | None = None,
+    prose_dir: Path = PROSE,
+) -> SiteSources:
+    """Render every page of one call in every language, or raise PagesError naming what is wrong.
+    `status` says where the call stands when the site is built; `parent` is the call it follows."""
+    if (parent is None) != (call.follows is None):
+        raise ValueError("render() needs the followed call exactly when the call follows one")
     _check_rule_pages(call)
     _check_files(prose_dir)
-    titles = {page: _strings_of(strings, f"pages.{page}.title") for page in PAGES}
+    pages = pages_of(call)
+    titles = {page: _strings_of(strings, f"pages.{page}.title") for page in pages}
     env = _environment(prose_dir)
-    moment = now or build_time()
-    dirs = language_dirs()
     docs: dict[Lang, dict[str, str]] = {lang: {} for lang in LANGS}
     placed: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
-    for page in PAGES:
+    for page in pages:
         contexts = {
-            lang: _PageContext(env, call, strings, lang, dirs[lang], page, titles[page][lang], moment, placed[lang])
+            lang: _PageContext(env, call, strings, lang, page, titles[page][lang], status, parent, placed[lang])
             for lang in LANGS
         }
         modules = {lang: context.prose() for lang, context in contexts.items()}
@@ -113,7 +136,23 @@ def render(call: Call, strings: Strings, *, now: dt.datetime | None = None, pros
             docs[lang][f"{page}.md"] = _unique_ids(context.render(modules[lang]), TEMPLATES / context.template)
     for lang in LANGS:
         _check_placed(call, placed[lang])
-    return SiteSources(docs, [(f"{page}.md", titles[page]) for page in PAGES])
+    return SiteSources(docs, [(f"{page}.md", titles[page]) for page in pages])
+
+
+def render_landing(statuses: Mapping[str, Status], strings: Strings, *, prose_dir: Path = PROSE) -> SiteSources:
+    """The landing pages at each language's root: the current call first, then every call with its
+    status and period, newest first."""
+    _check_files(prose_dir)
+    env = _environment(prose_dir)
+    title = _strings_of(strings, "landing.title")
+    ordered = sorted(statuses.values(), key=lambda status: status.deadline, reverse=True)
+    docs: dict[Lang, dict[str, str]] = {}
+    contexts = {lang: _LandingContext(env, strings, lang, title[lang], ordered) for lang in LANGS}
+    modules = {lang: context.prose() for lang, context in contexts.items()}
+    _check_prose_parity(modules, {lang: shown(prose_dir / lang / f"{LANDING}.md") for lang in LANGS})
+    for lang, context in contexts.items():
+        docs[lang] = {"index.md": _unique_ids(context.render(modules[lang]), LANDING_TEMPLATE)}
+    return SiteSources(docs, [("index.md", _strings_of(strings, "landing.nav"))])
 
 
 def page_url(page: str) -> str:
@@ -135,21 +174,23 @@ def _check_rule_pages(call: Call) -> None:
 def _check_files(prose_dir: Path) -> None:
     """Every page has its template and its prose in every language, and nothing is left over:
     a file in one language only would give one site a page or a paragraph the other lacks."""
+    every = (*PAGES, CHANGES)
     templates = {p.name.removesuffix(TEMPLATE_SUFFIX) for p in TEMPLATES.glob(f"[!_]*{TEMPLATE_SUFFIX}")}
-    for page in sorted(set(PAGES) ^ templates):
+    for page in sorted(set(every) ^ templates):
         where = shown(TEMPLATES / f"{page}{TEMPLATE_SUFFIX}")
-        raise PagesError(f"{where}: " + ("is missing" if page in PAGES else f"is not a page; pages: {', '.join(PAGES)}"))
+        raise PagesError(f"{where}: " + ("is missing" if page in every else f"is not a page; pages: {', '.join(every)}"))
+    every = (*every, LANDING)
     prose = {lang: {p.stem for p in (prose_dir / lang).glob("*.md")} for lang in LANGS}
     for lang in LANGS:
-        for page in sorted(prose[lang] - set(PAGES)):
-            raise PagesError(f"{shown(prose_dir / lang / f'{page}.md')}: is not a page; pages: {', '.join(PAGES)}")
+        for page in sorted(prose[lang] - set(every)):
+            raise PagesError(f"{shown(prose_dir / lang / f'{page}.md')}: is not a page; pages: {', '.join(every)}")
         for other in LANGS:
-            for page in sorted(set(PAGES) & prose[other] - prose[lang]):
+            for page in sorted(set(every) & prose[other] - prose[lang]):
                 raise PagesError(
                     f"{shown(prose_dir / other / f'{page}.md')}: has no {lang} counterpart "
                     f"{shown(prose_dir / lang / f'{page}.md')}: every prose file must exist in {' and '.join(LANGS)}"
                 )
-        for page in sorted(set(PAGES) - prose[lang]):
+        for page in sorted(set(every) - prose[lang]):
             raise PagesError(f"{shown(prose_dir / lang / f'{page}.md')}: is missing (the page's prose)")
 
 
@@ -229,6 +270,11 @@ def _localized(value: Any) -> Any:
     return value
 
 
+def _cell(text: str) -> str:
+    """A value as a Markdown table cell: a pipe would end the cell, a line break the row."""
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
 class _MissingString(LookupError):
     """A template asks for a site string that no strings file has."""
 
@@ -244,49 +290,17 @@ def _strings_of(strings: Strings, key: str) -> dict[Lang, str]:
         raise PagesError(str(_MissingString(key))) from None
 
 
-class _PageContext:
-    """One page in one language: the names its template and its prose see."""
+class _Context:
+    """One page in one language: the names its template and its prose see. The prose is a
+    module of macros (site_src/pages/<lang>/<prose>.md) the template calls."""
 
-    def __init__(
-        self, env: Environment, call: Call, strings: Strings, lang: Lang, lang_dir: str, page: str,
-        title: str, now: dt.datetime, placed: set[str],
-    ) -> None:
-        self.env, self.call, self.strings, self.lang, self.page, self.placed = env, call, strings, lang, page, placed
-        self.template = f"{page}{TEMPLATE_SUFFIX}"
-        # Relative URLs from this page to its language's root (for the files the build adds after
-        # MkDocs) and to the whole site's root (the default language's, where the runtime lives).
-        root = "../" * page_url(page).count("/")
-        site_root = root + "../" * len(PurePosixPath(lang_dir).parts)
-        deadline = call.schedule["deadline"].at
-        assert deadline is not None, "calldata guarantees an exact deadline"
-        self.values: dict[str, Any] = {
-            "call": call,
-            "data": call.data,
-            "lang": lang,
-            "page": page,
-            "call_open": now < deadline,
-            "tracks": list(call.tracks.values()),
-            "figures": {name: render_value(value, lang) for name, value in call_params(call).items()},
-            "site_name": strings.site_name(call)[lang],
-            "page_title": title,
-            "pages": PAGES,
-            "root": root,
-            "downloads": FILES,
-            "t": self.t,
-            "section": self.section,
-            "rule": self.rule,
-            "cite": self.cite,
-            "fill_figures": self.fill_figures,
-        }
-        if page == "checker":
-            self.values["checker_form"] = checker_page.render_form(call, strings, lang, site_root)
-        if page == "batch":
-            self.values["batch_form"] = checker_page.render_batch(call, strings, lang, site_root)
-            self.values["batch_columns"] = checker_page.batch_columns(call, strings, lang)
+    def __init__(self, env: Environment, strings: Strings, lang: Lang, template: str, prose_name: str) -> None:
+        self.env, self.strings, self.lang, self.template, self.prose_name = env, strings, lang, template, prose_name
+        self.values: dict[str, Any] = {"lang": lang, "t": self.t, "section": self.section}
 
     def prose(self) -> Any:
         """This language's prose for the page, as a module of macros the template calls."""
-        return self._guard(lambda: self.env.get_template(f"{self.lang}/{self.page}.md").make_module(self.values))
+        return self._guard(lambda: self.env.get_template(f"{self.lang}/{self.prose_name}.md").make_module(self.values))
 
     def render(self, prose: Any) -> str:
         return self._guard(lambda: self.env.get_template(self.template).render(self.values, prose=prose))
@@ -304,8 +318,6 @@ class _PageContext:
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((TEMPLATE_SUFFIX, ".md"))]
         return f"{shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else shown(TEMPLATES / self.template)
 
-    # --- names the templates call ---
-
     def t(self, key: str, **params: Renderable) -> str:
         """A site string (`site.<key>`), its {placeholders} filled for this language."""
         try:
@@ -318,10 +330,87 @@ class _PageContext:
         """A section heading whose id is fixed by its key, whatever its wording in either language."""
         return f"{'#' * level} {self.t(f'sections.{section_id}')} {{ #{section_id} }}"
 
-    def fill_figures(self, text: Any) -> str:
-        """A call text that quotes the call's figures ({deadline}, …); the contact address as a link."""
-        params = {**call_params(self.call), "contact": f"<{self.call.contact}>"}
-        return fill(render_value(_localized(text), self.lang), self.lang, params)
+
+class _LandingContext(_Context):
+    """A landing page: every call, newest first, with the current one picked out."""
+
+    def __init__(self, env: Environment, strings: Strings, lang: Lang, title: str, ordered: list[Status]) -> None:
+        super().__init__(env, strings, lang, LANDING_TEMPLATE.relative_to(TEMPLATES).as_posix(), LANDING)
+        current = ordered[0].current
+        self.values |= {
+            "page_title": title,
+            "current": next(status for status in ordered if status.call.id == current.id),
+            "statuses": ordered,
+            "words": lambda status: status_words(status, strings, lang),
+            "href": lambda call: dir_url(PurePosixPath(call.id)),
+        }
+
+
+class _PageContext(_Context):
+    """One page of a call's guide in one language."""
+
+    def __init__(
+        self, env: Environment, call: Call, strings: Strings, lang: Lang, page: str, title: str,
+        status: Status, parent: Call | None, placed: set[str],
+    ) -> None:
+        super().__init__(env, strings, lang, f"{page}{TEMPLATE_SUFFIX}", page)
+        self.call, self.page, self.placed, self.status = call, page, placed, status
+        # Relative URLs from this page to its call's root (where the build puts the downloads
+        # beside MkDocs' pages) and to the whole site's root (where the runtime lives).
+        root = "../" * page_url(page).count("/")
+        site_root = root + up_to_root(call_dir(lang, call.id))
+        self.values |= {
+            "call": call,
+            "data": call.data,
+            "page": page,
+            "status": status,
+            "call_open": status.open,
+            "tracks": list(call.tracks.values()),
+            "figures": {name: render_value(value, lang) for name, value in call_params(call).items()},
+            "site_name": strings.site_name(call)[lang],
+            "page_title": title,
+            "pages": pages_of(call),
+            "root": root,
+            "downloads": FILES,
+            "rule": self.rule,
+            "cite": self.cite,
+            "with_contact_link": self.with_contact_link,
+        }
+        if page == "checker":
+            self.values["checker_form"] = checker_page.render_form(call, strings, lang, site_root, status)
+        if page == "batch":
+            self.values["batch_form"] = checker_page.render_batch(call, strings, lang, site_root, status)
+            self.values["batch_columns"] = checker_page.batch_columns(call, strings, lang)
+        if page == CHANGES:
+            assert parent is not None, "render() passes the followed call to a call that has this page"
+            self.values |= self._changes(parent, root)
+
+    def _changes(self, parent: Call, root: str) -> dict[str, Any]:
+        """What the page of changes needs: the comparison, and how to write and link its parts."""
+        call, lang = self.call, self.lang
+        names = {status: Localized(*(self.strings.get(f"checker.result.status.{status}", each) for each in LANGS))
+                 for status in STATUSES}
+
+        def rule_name(rule_id: str) -> str:
+            owner = call if rule_id in call.rules else parent
+            return rule_title(owner, owner.rules[rule_id], lang)
+
+        return {
+            "changes": changes.compare(parent, call, names),
+            "parent": parent,
+            "parent_root": root + relative(call_dir(lang, call.id), call_dir(lang, parent.id)),
+            "shown": lambda value: "—" if value is None else _cell(render_value(value, lang)),
+            "listed": lambda items: _cell(Listing(tuple(items)).render(lang)) if items else "—",
+            "rule_name": rule_name,
+            "page_path": page_url,
+        }
+
+    # --- names the templates call ---
+
+    def with_contact_link(self, text: Any) -> str:
+        """A call text (its figures filled when the call loaded) with the contact address as a link."""
+        contact = self.call.contact
+        return render_value(_localized(text), self.lang).replace(contact, f"<{contact}>")
 
     def rule(self, rule_id: str) -> str:
         """A rule as a permanent link: a heading whose id is the rule's id, its text, its source."""
@@ -339,6 +428,7 @@ class _PageContext:
             title=rule_title(self.call, rule, self.lang),
             text=rule_text(self.call, rule, self.lang),
             source=self.cite(rule.source),
+            closed_lead=None if self.status.open else self.t("rule.closed_lead"),
         )
 
     def cite(self, source: Source) -> str:

@@ -21,11 +21,13 @@ PROSE = ROOT / "site_src" / "pages"
 
 
 def broken_call(tmp_path: Path, old: str, new: str) -> Path:
+    """A folder of calls holding the shipped call with one defect, as `call.toml`."""
     text = CALL_FILE.read_text("utf-8")
     assert text.count(old) == 1, old
-    path = tmp_path / "call.toml"
-    path.write_text(text.replace(old, new), "utf-8")
-    return path
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    (folder / "call.toml").write_text(text.replace(old, new), "utf-8")
+    return folder
 
 
 def copied(source: Path, tmp_path: Path) -> Path:
@@ -41,19 +43,19 @@ def build_fails(tmp_path: Path, **sources: Path) -> str:
 
 
 def test_call_file_that_is_not_toml(tmp_path: Path) -> None:
-    message = build_fails(tmp_path, call_path=broken_call(tmp_path, "schema_version = 1", "schema_version = ="))
+    message = build_fails(tmp_path, calls_path=broken_call(tmp_path, "schema_version = 1", "schema_version = ="))
     assert "call.toml" in message and "(syntax)" in message
 
 
 def test_call_file_with_a_wrong_value(tmp_path: Path) -> None:
     call = broken_call(tmp_path, "direct_cost_cap = 380_000_000", 'direct_cost_cap = "380 million"')
-    message = build_fails(tmp_path, call_path=call)
+    message = build_fails(tmp_path, calls_path=call)
     assert "call.toml" in message and "tracks.top.direct_cost_cap" in message
 
 
 def test_call_text_in_one_language_only(tmp_path: Path) -> None:
     call = broken_call(tmp_path, 'title.en = "Cap on direct costs"\n', "")
-    message = build_fails(tmp_path, call_path=call)
+    message = build_fails(tmp_path, calls_path=call)
     assert "call.toml" in message and "rules.budget-direct-cap.title.en" in message
 
 
@@ -63,13 +65,13 @@ def test_rule_without_a_citation(tmp_path: Path) -> None:
     uncited = "\n".join(line for line in rule.splitlines() if not line.startswith("source = "))
     assert uncited != rule
     call = broken_call(tmp_path, rule, uncited)
-    message = build_fails(tmp_path, call_path=call)
+    message = build_fails(tmp_path, calls_path=call)
     assert "call.toml" in message and "rules.counterpart-loi.source" in message
 
 
 def test_rule_on_a_page_that_does_not_exist(tmp_path: Path) -> None:
     call = broken_call(tmp_path, '[rules.field]\npage = "tracks"', '[rules.field]\npage = "fields"')
-    message = build_fails(tmp_path, call_path=call)
+    message = build_fails(tmp_path, calls_path=call)
     assert "call.toml" in message and "rules.field.page" in message
 
 

@@ -13,20 +13,27 @@ from pathlib import Path
 import pytest
 
 from checker import Call, load_call
-from checker.application import FUNDING, ONGOING, STAYS
+from checker.answers import FUNDING, ONGOING, STAYS
 from checker.calldata import STATUSES
 from checker.formatting import LANGS, FiscalYear, Lang, Share, Yen
 from sitegen import runtime
 from sitegen.checker_page import OTHER_COUNTRY, render_form
-from sitegen.pipeline import DEFAULT_CALL, DEFAULT_STRINGS
+from sitegen.pages import build_time
+from sitegen.pipeline import CALLS, DEFAULT_STRINGS
+from sitegen.status import Status, statuses
 from sitegen.strings import load_strings
+
+def status_of(call: Call) -> Status:
+    """Where the call stands when the site is built (the form shows it)."""
+    return statuses({call.id: call}, build_time())[call.id]
+
 
 VERDICTS = ("eligible", "ineligible", "incomplete", "invalid")
 
 
 @cache
 def call() -> Call:
-    return load_call(DEFAULT_CALL)
+    return load_call(CALLS / "aspire-fy2025-single.toml")
 
 
 class _Elements(HTMLParser):
@@ -67,7 +74,7 @@ class _Elements(HTMLParser):
 
 def form(lang: Lang) -> _Elements:
     parser = _Elements()
-    parser.feed(render_form(call(), load_strings(DEFAULT_STRINGS), lang, "../"))
+    parser.feed(render_form(call(), load_strings(DEFAULT_STRINGS), lang, "../", status_of(call())))
     return parser
 
 
@@ -103,7 +110,7 @@ def test_the_options_come_from_the_call(lang: Lang) -> None:
     assert set(page.values("funding")) == set(FUNDING)
     assert set(page.values("ongoing_aspire")) == set(ONGOING)
     assert set(page.values("young_researcher_stays")) == set(STAYS)
-    html = render_form(data, load_strings(DEFAULT_STRINGS), lang, "../")
+    html = render_form(data, load_strings(DEFAULT_STRINGS), lang, "../", status_of(data))
     for named in (*data.tracks.values(), *data.fields.values(), *data.countries.values()):
         assert named.name.render(lang) in html
 

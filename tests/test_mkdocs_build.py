@@ -304,3 +304,18 @@ def test_site_url_makes_alternates_absolute(tmp_path: Path, form: Path) -> None:
         "x-default": "https://example.org/aspire/guide/deadline/",
     }
     assert built.switch["ja"] == "https://example.org/aspire/guide/deadline/"
+
+
+def test_a_site_in_a_folder_below_each_language_root_keeps_what_is_already_there(site: Path, tmp_path: Path, form: Path) -> None:
+    """A call's guide goes below each language's root (prefix): the pages already built at the
+    roots stay, the language switch stays on the page within the folder, and nothing leaves it."""
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    build_site(DOCS, out, site_name=SITE_NAME, nav=NAV, extra_files={"forms/form.txt": form}, prefix="call-a")
+    assert page(out, "index.html").lang == "ja" and page(out, "en/index.html").lang == "en"
+    assert page(out, "call-a/guide/deadline/index.html").lang == "ja"
+    assert page(out, "en/call-a/guide/deadline/index.html").lang == "en"
+    href = page(out, "call-a/guide/budget/index.html").switch["en"]
+    assert resolve("call-a/guide/budget/index.html", href) == "en/call-a/guide/budget/index.html"
+    assert page(out, "en/call-a/index.html").hreflang["ja"] == "../../call-a/"
+    assert check_site(out) == []

@@ -1,4 +1,4 @@
-"""The guidance site as built from the shipped call, and from a small synthetic one.
+"""A call's guide as built from the shipped call, and from a small synthetic one.
 
 Expected values come from the call file itself (the single source of truth) or, where the issue
 states them, from the briefing; never from the code that renders them.
@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from checker import load_call
+import checker
 from sitegen import pages
 from sitegen.pipeline import build
 from sitegen.postbuild import find_external_assets
+from sitegen.status import statuses
 from sitegen.strings import load_strings
 from tests.test_mkdocs_build import run_search
 
@@ -31,6 +32,7 @@ STRINGS = ROOT / "site_src" / "strings"
 CALL = tomllib.loads(CALL_FILE.read_text("utf-8"))
 SYNTHETIC = tomllib.loads(SYNTHETIC_FILE.read_text("utf-8"))
 SITE_WORDS = tomllib.loads((STRINGS / "site.toml").read_text("utf-8"))
+CALL_ID = CALL["call"]["id"]
 
 # The pages issue 3 asks for; rule `page` values in the call name them.
 PAGES = (
@@ -40,9 +42,14 @@ PAGES = (
 LANG_ROOTS = {"ja": "", "en": "en/"}
 
 
-def page_file(lang: str, page: str) -> str:
-    """Site-relative file of a page (MkDocs' directory URLs)."""
-    return LANG_ROOTS[lang] + ("index.html" if page == "index" else f"{page}/index.html")
+def call_root(lang: str, call_id: str = CALL_ID) -> str:
+    """A call's folder in one language below the site root: the guide of each call is there."""
+    return f"{LANG_ROOTS[lang]}{call_id}/"
+
+
+def page_file(lang: str, page: str, call_id: str = CALL_ID) -> str:
+    """Site-relative file of a call's page (MkDocs' directory URLs)."""
+    return call_root(lang, call_id) + ("index.html" if page == "index" else f"{page}/index.html")
 
 
 class Page(HTMLParser):
@@ -83,12 +90,12 @@ class Page(HTMLParser):
             self._cell.append(data)
 
 
-def read(site: Path, lang: str, page: str) -> Page:
-    return Page((site / page_file(lang, page)).read_text("utf-8"))
+def read(site: Path, lang: str, page: str, call_id: str = CALL_ID) -> Page:
+    return Page((site / page_file(lang, page, call_id)).read_text("utf-8"))
 
 
-def html_of(site: Path, lang: str, page: str) -> str:
-    return (site / page_file(lang, page)).read_text("utf-8")
+def html_of(site: Path, lang: str, page: str, call_id: str = CALL_ID) -> str:
+    return (site / page_file(lang, page, call_id)).read_text("utf-8")
 
 
 def resolve(site: Path, from_file: str, href: str) -> Path:
@@ -116,12 +123,11 @@ def test_every_page_exists_in_both_languages(built_site: Path, page: str) -> Non
 
 
 def test_both_languages_have_the_same_pages(built_site: Path) -> None:
-    def pages_under(root: Path, skip: set[str]) -> set[str]:
-        return {
-            p.relative_to(root).as_posix() for p in root.rglob("index.html") if p.relative_to(root).parts[0] not in skip
-        }
+    def pages_under(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("index.html")}
 
-    assert pages_under(built_site, {"en", "assets", "search"}) == pages_under(built_site / "en", {"assets", "search"})
+    assert pages_under(built_site / call_root("ja")) == pages_under(built_site / call_root("en"))
+    assert {"index.html", "checker/index.html", "embed/index.html", "batch/index.html"} <= pages_under(built_site / call_root("en"))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -201,7 +207,9 @@ def status_words(lang: str) -> dict[str, str]:
 @pytest.mark.parametrize(("offset", "state"), [(dt.timedelta(microseconds=-1), "open"), (dt.timedelta(0), "closed")])
 def test_home_status_turns_closed_at_the_deadline(offset: dt.timedelta, state: str) -> None:
     deadline = next(e["at"] for e in CALL["schedule"] if e["id"] == "deadline")
-    sources = pages.render(load_call(CALL_FILE), load_strings(STRINGS), now=deadline + offset)
+    call = checker.calls()[CALL_ID]
+    status = statuses({CALL_ID: call}, deadline + offset)[CALL_ID]
+    sources = pages.render(call, load_strings(STRINGS), status)
     for lang in LANG_ROOTS:
         home = sources.docs[lang]["index.md"]
         other = "closed" if state == "open" else "open"
@@ -213,12 +221,16 @@ def test_build_time_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -
     assert pages.build_time() == dt.datetime(2025, 5, 12, 3, 0, tzinfo=dt.UTC)
 
 
-def test_built_site_after_the_deadline_says_closed(built_site: Path) -> None:
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_of_a_closed_call_says_it_is_closed(built_site: Path, page: str) -> None:
     deadline = next(e["at"] for e in CALL["schedule"] if e["id"] == "deadline")
     assert pages.build_time() > deadline, "the shipped call closed on 2025-05-12"
     for lang in LANG_ROOTS:
-        text = read(built_site, lang, "index").text
-        assert status_words(lang)["closed"] in text and status_words(lang)["open"] not in text
+        html = html_of(built_site, lang, page)
+        banner = html.split('class="aspire-status"', 1)[1].split("</p>", 1)[0]
+        assert status_words(lang)["closed"] in banner and status_words(lang)["open"] not in banner
+        # The briefing: 研究提案〆切 2025年5月12日（月）正午.
+        assert ("2025年5月12日" if lang == "ja" else "12 May 2025") in banner
 
 
 # --- downloads --------------------------------------------------------------------------------------
@@ -226,16 +238,20 @@ def test_built_site_after_the_deadline_says_closed(built_site: Path) -> None:
 
 @pytest.mark.parametrize("lang", LANG_ROOTS)
 def test_call_json_is_the_call_data(built_site: Path, lang: str) -> None:
-    published = json.loads((built_site / LANG_ROOTS[lang] / "call.json").read_text("utf-8"))
+    published = json.loads((built_site / call_root(lang) / "call.json").read_text("utf-8"))
     assert published["call"] == CALL["call"]["id"]
     assert published["schema_version"] == CALL["schema_version"]
     assert set(published["about"]) == {"ja", "en"}
-    assert published["data"] == json.loads(json.dumps(CALL, default=iso))
-    assert published["data"]["schedule"][1]["at"] == "2025-05-12T12:00:00+09:00"
+    data = published["data"]
+    assert data["tracks"] == json.loads(json.dumps(CALL["tracks"], default=iso))
+    assert data["countries"] == CALL["countries"] and data["rules"].keys() == CALL["rules"].keys()
+    assert data["schedule"][1]["at"] == "2025-05-12T12:00:00+09:00"
+    # Texts come with the call's own figures filled in: the briefing's title.
+    assert data["call"]["title"]["ja"] == "2025年度 ASPIRE単独公募"
 
 
-def calendar_lines(site: Path, lang: str) -> list[str]:
-    raw = (site / LANG_ROOTS[lang] / "schedule.ics").read_bytes()
+def calendar_lines(site: Path, lang: str, call_id: str = CALL_ID) -> list[str]:
+    raw = (site / call_root(lang, call_id) / "schedule.ics").read_bytes()
     assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     physical = raw.split(b"\r\n")[:-1]
     assert all(len(line) <= 75 for line in physical)
@@ -282,7 +298,7 @@ def rule_locations(word: str, lang: str) -> set[str]:
 
 def test_japanese_search_finds_japanese_words_on_the_right_pages(built_site: Path, tmp_path: Path) -> None:
     words = ("締切", "相手側PI", "間接経費")
-    found = run_search(built_site, tmp_path, *words)
+    found = run_search(built_site / call_root("ja"), tmp_path, *words)
     for word in words:
         expected = rule_locations(word, "ja")
         assert expected, word
@@ -291,7 +307,7 @@ def test_japanese_search_finds_japanese_words_on_the_right_pages(built_site: Pat
 
 def test_english_search_finds_english_words_on_the_right_pages(built_site: Path, tmp_path: Path) -> None:
     words = ("deadline", "counterpart")
-    found = run_search(built_site / "en", tmp_path, *words)
+    found = run_search(built_site / call_root("en"), tmp_path, *words)
     for word in words:
         expected = rule_locations(word, "en")
         assert expected, word
@@ -301,44 +317,51 @@ def test_english_search_finds_english_words_on_the_right_pages(built_site: Path,
 # --- a second call --------------------------------------------------------------------------------------
 
 
+SYNTHETIC_ID = SYNTHETIC["call"]["id"]
+
+
 @pytest.fixture(scope="session")
 def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The synthetic call's site, built a day before its deadline."""
+    """The site of a folder holding only the synthetic call, built a day before its deadline."""
+    calls = tmp_path_factory.mktemp("synthetic-calls")
+    (calls / SYNTHETIC_FILE.name).write_bytes(SYNTHETIC_FILE.read_bytes())
     out = tmp_path_factory.mktemp("synthetic-site")
     deadline = next(e["at"] for e in SYNTHETIC["schedule"] if e["id"] == "deadline")
-    build(out, call_path=SYNTHETIC_FILE, now=deadline - dt.timedelta(days=1))
+    build(out, calls_path=calls, now=deadline - dt.timedelta(days=1), moved_path=None)
     return out
 
 
 def test_synthetic_call_renders_its_own_figures(synthetic_site: Path) -> None:
     (track,) = SYNTHETIC["tracks"].values()
-    assert any(f"¥{track['total_with_indirect_exact']:,}" in c for c in read(synthetic_site, "en", "tracks").cells)
-    assert not any("¥494,000,000" in c for c in read(synthetic_site, "en", "tracks").cells)
+    assert any(f"¥{track['total_with_indirect_exact']:,}" in c for c in read(synthetic_site, "en", "tracks", SYNTHETIC_ID).cells)
+    assert not any("¥494,000,000" in c for c in read(synthetic_site, "en", "tracks", SYNTHETIC_ID).cells)
     for lang in LANG_ROOTS:
-        text = "".join(read(synthetic_site, lang, "eligibility").text)
+        text = "".join(read(synthetic_site, lang, "eligibility", SYNTHETIC_ID).text)
         listed = {country["code"] for country in SYNTHETIC["countries"]}
         assert all(code in text for code in listed)
         assert all(f"({code})" not in text and f"（{code}）" not in text for code in {"AU", "US"} - listed)
-        assert SYNTHETIC["call"]["title"][lang] in "".join(read(synthetic_site, lang, "index").text)
+        # The title takes the call's own fiscal year ({fiscal_year} in the file).
+        title = {"ja": "2030年度 合成テスト公募", "en": "FY2030 synthetic test call"}[lang]
+        assert title in "".join(read(synthetic_site, lang, "index", SYNTHETIC_ID).text)
 
 
 def test_synthetic_call_has_every_page_and_rule_anchor(synthetic_site: Path) -> None:
     for lang in LANG_ROOTS:
         for page in PAGES:
-            assert (synthetic_site / page_file(lang, page)).is_file()
+            assert (synthetic_site / page_file(lang, page, SYNTHETIC_ID)).is_file()
         for rule_id, rule in SYNTHETIC["rules"].items():
-            assert rule_id in read(synthetic_site, lang, rule["page"]).ids
+            assert rule_id in read(synthetic_site, lang, rule["page"], SYNTHETIC_ID).ids
 
 
 def test_synthetic_call_is_open_before_its_deadline(synthetic_site: Path) -> None:
     for lang in LANG_ROOTS:
-        text = read(synthetic_site, lang, "index").text
+        text = read(synthetic_site, lang, "index", SYNTHETIC_ID).text
         assert status_words(lang)["open"] in text and status_words(lang)["closed"] not in text
 
 
 def test_synthetic_calendar_and_data(synthetic_site: Path) -> None:
-    published = json.loads((synthetic_site / "en" / "call.json").read_text("utf-8"))
+    published = json.loads((synthetic_site / call_root("en", SYNTHETIC_ID) / "call.json").read_text("utf-8"))
     assert published["call"] == SYNTHETIC["call"]["id"]
-    starts = {event.get("DTSTART") for event in events(calendar_lines(synthetic_site, "en"))}
+    starts = {event.get("DTSTART") for event in events(calendar_lines(synthetic_site, "en", SYNTHETIC_ID))}
     deadline = next(e["at"] for e in SYNTHETIC["schedule"] if e["id"] == "deadline")
     assert deadline.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") in starts

@@ -12,16 +12,18 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
-from checker import Call, load_call
+import checker
+from checker import Call, answers
 from checker.formatting import Lang
-from sitegen.mkdocs_build import language_dirs
-from sitegen.pipeline import DEFAULT_CALL, DEFAULT_STRINGS
+from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.strings import load_strings
+from tests.browser.navigation import CALL_ID, guide_root
 from tests.golden import load_cases
 
 @cache
 def call() -> Call:
-    return load_call(DEFAULT_CALL)
+    """The shipped call, whose guide the browser tests open."""
+    return checker.calls()[CALL_ID]
 
 
 @cache
@@ -36,6 +38,32 @@ def say(lang: Lang, key: str, **params: object) -> str:
     for name, value in params.items():
         text = text.replace("{" + name + "}", str(value))
     return text
+
+
+def asked(lang: Lang, key: str) -> str:
+    """The question the checker page asks for the answer `key` (checker/answers.py)."""
+    return answers.text(_answer(key).label, call(), lang)
+
+
+def option(lang: Lang, key: str, value: str) -> str:
+    """The label of one value of the answer `key`, as the page offers it."""
+    return answers.text(dict(answers.choices(_answer(key), call()))[value], call(), lang)
+
+
+def yes(lang: Lang) -> str:
+    """How the page words "yes" in a yes/no question."""
+    return option(lang, "loi", "true")
+
+
+def _answer(key: str) -> answers.Answer:
+    (found,) = [each for each in answers.ANSWERS if each.key == key]
+    return found
+
+
+def verdict(lang: Lang, verdict: str) -> str:
+    """The verdict as the shipped call's checker page words it. The call closed on 2025-05-12, so
+    the page reads a verdict as what the plan met under that call's rules."""
+    return say(lang, f"result.verdict_closed.{verdict}")
 
 
 def golden_input(name: str) -> dict[str, Any]:
@@ -54,9 +82,8 @@ def answers_in(url: str) -> object:
     return json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8"))
 
 
-def checker_url(site_url: str, lang: Lang) -> str:
-    folder = language_dirs()[lang]
-    return f"{site_url}{folder + '/' if folder else ''}checker/"
+def checker_url(site_url: str, lang: Lang, call_id: str = CALL_ID) -> str:
+    return f"{site_url}{guide_root(lang, call_id)}checker/"
 
 
 def open_checker(page: Page, site_url: str, lang: Lang, answers: object | None = None) -> None:

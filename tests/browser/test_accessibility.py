@@ -20,11 +20,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from checker.formatting import FiscalYear, Lang
 from sitegen.mkdocs_build import language_dirs
+from sitegen.moved import MARKER as MOVED_MARKER
 from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.strings import load_strings
 from tests.browser.conftest import Watched
-from tests.browser.navigation import embed_url, lang_root, search, wait_for_checker
-from tests.browser.support import call, checker_url, fragment, golden_input, open_checker, say
+from tests.browser.navigation import embed_url, guide_root, search, wait_for_checker
+from tests.browser.support import asked, call, checker_url, fragment, golden_input, open_checker, say, verdict, yes
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -52,11 +53,12 @@ def violations(page: Page, where: str) -> list[str]:
 
 
 def built_pages(site: Path) -> list[str]:
-    """Every HTML page the build wrote, as a URL path below the site root ("", "en/tracks/", "404.html")."""
+    """Every HTML page the build wrote, as a URL path below the site root ("", "en/<call>/tracks/",
+    "404.html"); not the old addresses that only lead to a page's new one (sitegen/moved.py)."""
     paths = []
     for file in sorted(site.rglob("*.html")):
         relative = file.relative_to(site)
-        if NOT_PAGES & set(relative.parts):
+        if NOT_PAGES & set(relative.parts) or MOVED_MARKER in file.read_text("utf-8"):
             continue
         if file.name == "index.html":
             folder = relative.parent.as_posix()
@@ -67,21 +69,23 @@ def built_pages(site: Path) -> list[str]:
 
 
 def test_the_pages_are_discovered_from_the_build(built_site: Path) -> None:
-    """The sweep below covers every page: guidance pages, the checker, the batch page, the embed pages and the
-    404 page, in both languages."""
+    """The sweep below covers every page: the landing page, the call's guidance pages, its checker,
+    batch and embed pages and the 404 page, in both languages."""
     pages = built_pages(built_site)
     for lang, folder in language_dirs().items():
         prefix = f"{folder}/" if folder else ""
-        for page in ("", "tracks/", "checker/", "batch/", "embed/", "404.html"):
-            assert prefix + page in pages, (lang, page)
-    assert len(pages) >= 28
+        assert prefix in pages and f"{prefix}404.html" in pages, lang
+        for page in ("", "tracks/", "checker/", "batch/", "embed/"):
+            assert guide_root(lang) + page in pages, (lang, page)
+    assert "tracks/" not in pages, "an old address was swept"
+    assert len(pages) >= 30
 
 
 def test_the_colour_scheme_toggle_is_named_in_the_page_language(built_site: Path) -> None:
     """mkdocs.yml's palette toggles, named from site_src/strings/site.toml in each language."""
     strings = load_strings(DEFAULT_STRINGS)
     for lang in language_dirs():
-        html = (built_site / lang_root(lang) / "index.html").read_text("utf-8")
+        html = (built_site / guide_root(lang) / "index.html").read_text("utf-8")
         for scheme in ("default", "slate"):
             name = strings.get(f"site.palette.{scheme}", lang)
             assert f'data-md-color-scheme="{scheme}"' in html and f'aria-label="{name}"' in html, (lang, scheme)
@@ -110,7 +114,7 @@ def test_the_search_dialog_has_no_axe_violations(
     page = watched(color_scheme=scheme).page
     problems: list[str] = []
     for lang, query in (("ja", "予算"), ("en", "budget")):
-        page.goto(f"{site_url}{lang_root(lang)}tracks/")
+        page.goto(f"{site_url}{guide_root(lang)}tracks/")
         search(page, built_site, lang, query)
         problems += violations(page, f"{lang} search for {query!r} ({scheme})")
     assert not problems, "\n".join(problems)
@@ -121,7 +125,7 @@ def hostile_and_wrong() -> dict[str, Any]:
     answers that cannot be shown."""
     answers = golden_input("top-eligible")
     answers["counterpart_pis"] = [{"country": "zz9", "funding": "funded", "loi": True}]
-    answers["team"][0]["other_fy2025_aspire_applications"] = "many"
+    answers["team"][0]["other_aspire_applications"] = "many"
     answers["budget"]["lines"][0]["amount"] = "lots"
     answers["no_such_question"] = True
     return answers
@@ -226,12 +230,12 @@ def test_the_checker_by_keyboard_alone(page: Page, site_url: str, keyboard: Keyb
     expect(top).to_be_checked()
     expect(page.get_by_role("group", name=FiscalYear(2030).render(lang), exact=True)).to_be_visible()
 
-    requirements = page.get_by_role("group", name=say(lang, "track.requirements_legend"), exact=True)
+    requirements = page.get_by_role("group", name=asked(lang, "track_requirements_met"), exact=True)
     keyboard.press("Tab")
     expect(requirements.get_by_role("radio").first).to_be_focused()
     keyboard.press("Space")
-    expect(requirements.get_by_role("radio", name=say(lang, "answers.yes"), exact=True)).to_be_checked()
-    field = page.get_by_label(say(lang, "track.field_label"), exact=True)
+    expect(requirements.get_by_role("radio", name=yes(lang), exact=True)).to_be_checked()
+    field = page.get_by_label(asked(lang, "field"), exact=True)
     keyboard.press("Tab")
     expect(field).to_be_focused()
     keyboard.press("ArrowDown")
@@ -239,20 +243,20 @@ def test_the_checker_by_keyboard_alone(page: Page, site_url: str, keyboard: Keyb
 
     # The first counterpart PI, whose part the form starts with.
     counterpart = page.get_by_role("group", name=say(lang, "counterparts.legend", n=1), exact=True)
-    country = counterpart.get_by_label(say(lang, "counterparts.country_label"), exact=True)
+    country = counterpart.get_by_label(asked(lang, "country"), exact=True)
     keyboard.press("Tab")
     expect(country).to_be_focused()
     keyboard.press("ArrowDown")
     expect(country).not_to_have_value("")
-    funding = counterpart.get_by_role("group", name=say(lang, "counterparts.funding_legend"), exact=True)
+    funding = counterpart.get_by_role("group", name=asked(lang, "funding"), exact=True)
     keyboard.press("Tab")
     expect(funding.get_by_role("radio").first).to_be_focused()
     keyboard.press("Space")
     expect(funding.get_by_role("radio").first).to_be_checked()
-    loi = counterpart.get_by_role("group", name=say(lang, "counterparts.loi.legend"), exact=True)
+    loi = counterpart.get_by_role("group", name=asked(lang, "loi"), exact=True)
     keyboard.press("Tab")
     keyboard.press("Space")
-    expect(loi.get_by_role("radio", name=say(lang, "answers.yes"), exact=True)).to_be_checked()
+    expect(loi.get_by_role("radio", name=yes(lang), exact=True)).to_be_checked()
     # Shift+Tab goes back to the answered question, on its chosen option.
     keyboard.press("Shift+Tab")
     expect(funding.get_by_role("radio").first).to_be_focused()
@@ -261,18 +265,18 @@ def test_the_checker_by_keyboard_alone(page: Page, site_url: str, keyboard: Keyb
     keyboard.tab_to(page.get_by_role("button", name=say(lang, "counterparts.add"), exact=True))
     keyboard.press("Enter")
     second = page.get_by_role("group", name=say(lang, "counterparts.legend", n=2), exact=True)
-    expect(second.get_by_label(say(lang, "counterparts.country_label"), exact=True)).to_be_focused()
+    expect(second.get_by_label(asked(lang, "country"), exact=True)).to_be_focused()
     keyboard.press("ArrowDown")
-    expect(second.get_by_label(say(lang, "counterparts.country_label"), exact=True)).not_to_have_value("")
+    expect(second.get_by_label(asked(lang, "country"), exact=True)).not_to_have_value("")
 
     # A budget line in FY2025: the add button, then type into the new line.
     year = FiscalYear(2025).render(lang)
     add_line = page.get_by_role("button", name=say(lang, "budget.add", year=year), exact=True)
     keyboard.tab_to(add_line)
     keyboard.press("Enter")
-    category = page.get_by_label(say(lang, "budget.line_label", year=year, n=2, column=say(lang, "budget.category")), exact=True)
-    amount = page.get_by_label(say(lang, "budget.line_label", year=year, n=2, column=say(lang, "budget.amount")), exact=True)
-    network = page.get_by_label(say(lang, "budget.line_label", year=year, n=2, column=say(lang, "budget.network")), exact=True)
+    category = page.get_by_label(say(lang, "budget.line_label", year=year, n=2, column=asked(lang, "category")), exact=True)
+    amount = page.get_by_label(say(lang, "budget.line_label", year=year, n=2, column=asked(lang, "amount")), exact=True)
+    network = page.get_by_label(say(lang, "budget.line_label", year=year, n=2, column=asked(lang, "network")), exact=True)
     expect(category).to_be_focused()
     page.keyboard.type("travel")
     keyboard.press("Tab")
@@ -288,10 +292,10 @@ def test_the_checker_by_keyboard_alone(page: Page, site_url: str, keyboard: Keyb
     expect(amount).to_be_focused()
     keyboard.press("Enter")
     expect(page.locator("#ac-h-results")).to_be_focused()
-    expect(page.locator("#ac-verdict")).to_have_text(say(lang, "result.verdict.incomplete"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict(lang, "incomplete"))
     expect(page.locator("#ac-summary-table tbody")).to_contain_text("1,200,000")
     expect(live).not_to_have_text(said_first or "")
-    expect(live).to_contain_text(say(lang, "result.verdict.incomplete"))
+    expect(live).to_contain_text(verdict(lang, "incomplete"))
     # The same region throughout (a new one would not be announced).
     expect(live).to_have_attribute("data-same", "yes")
 

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from checker.formatting import Lang
 from checker.texts import rule_title
-from sitegen.mkdocs_build import language_dirs
 from sitegen.paths import ROOT
+from tests.browser.navigation import guide_root
 from tests.browser.support import call, say
 from tests.browser.test_accessibility import violations
 
@@ -27,8 +27,7 @@ VERDICTS = {"Tanaka": "eligible", "Suzuki": "ineligible", "Sato": "invalid", "It
 
 
 def batch_url(site_url: str, lang: Lang) -> str:
-    folder = language_dirs()[lang]
-    return f"{site_url}{folder + '/' if folder else ''}batch/"
+    return f"{site_url}{guide_root(lang)}batch/"
 
 
 def check_file(page: Page, lang: Lang, file: Path | dict[str, object]) -> None:

@@ -15,7 +15,9 @@ from playwright.sync_api import Page, expect
 import checker
 from checker.formatting import FiscalYear, Lang, Yen
 from tests.browser.conftest import Watched
-from tests.browser.support import answers_in, call, checker_url, golden_input, open_checker, say
+from tests.browser.support import (
+    answers_in, asked, call, checker_url, golden_input, open_checker, option, say, verdict, yes,
+)
 from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.strings import load_strings
 from tests.golden import load_cases
@@ -38,7 +40,7 @@ def choose(scope, legend: str, option: str) -> None:
 
 
 def line_field(page: Page, lang: Lang, year: int, n: int, column: str):
-    label = say(lang, "budget.line_label", year=FiscalYear(year).render(lang), n=n, column=say(lang, column))
+    label = say(lang, "budget.line_label", year=FiscalYear(year).render(lang), n=n, column=asked(lang, column))
     return page.get_by_label(label, exact=True)
 
 
@@ -48,44 +50,43 @@ def test_a_user_fills_in_the_form(page: Page, site_url: str, lang: Lang) -> None
     and the answers in the link are those of that plan."""
     open_checker(page, site_url, lang)
     data = call()
-    yes = say(lang, "answers.yes")
 
     page.get_by_role("radio", name=data.tracks["top"].name.render(lang), exact=True).check()
-    choose(page, say(lang, "track.requirements_legend"), yes)
-    page.get_by_label(say(lang, "track.field_label"), exact=True).select_option(label=data.fields["ai-information"].name.render(lang))
+    choose(page, asked(lang, "track_requirements_met"), yes(lang))
+    page.get_by_label(asked(lang, "field"), exact=True).select_option(label=data.fields["ai-information"].name.render(lang))
 
     counterpart = group(page, say(lang, "counterparts.legend", n=1))
-    counterpart.get_by_label(say(lang, "counterparts.country_label"), exact=True).select_option(label=data.countries["GB"].name.render(lang))
-    choose(counterpart, say(lang, "counterparts.funding_legend"), say(lang, "counterparts.funding.funded"))
-    choose(counterpart, say(lang, "counterparts.loi.legend"), yes)
+    counterpart.get_by_label(asked(lang, "country"), exact=True).select_option(label=data.countries["GB"].name.render(lang))
+    choose(counterpart, asked(lang, "funding"), option(lang, "funding", "funded"))
+    choose(counterpart, asked(lang, "loi"), yes(lang))
 
     # The Co-PI is added with the keyboard: focus moves into the new part.
     page.get_by_role("button", name=say(lang, "team.add"), exact=True).press("Enter")
     co_pi = group(page, say(lang, "team.co_pi_legend", n=1))
     expect(co_pi.get_by_role("radio").first).to_be_focused()
     for member in (group(page, say(lang, "team.pi_legend")), co_pi):
-        choose(member, say(lang, "team.erad_legend"), yes)
-        member.get_by_label(say(lang, "team.other_applications_label"), exact=True).fill("0")
-        choose(member, say(lang, "team.ongoing_legend"), say(lang, "team.ongoing.none"))
+        choose(member, asked(lang, "erad_integrity_registered"), yes(lang))
+        member.get_by_label(asked(lang, "other_aspire_applications"), exact=True).fill("0")
+        choose(member, asked(lang, "ongoing_aspire"), option(lang, "ongoing_aspire", "none"))
 
-    choose(page, say(lang, "plans.stays_legend"), say(lang, "plans.stays.about-one-year"))
-    choose(page, say(lang, "plans.invites_legend"), yes)
+    choose(page, asked(lang, "young_researcher_stays"), option(lang, "young_researcher_stays", "about-one-year"))
+    choose(page, asked(lang, "invites_young_researchers"), yes(lang))
 
     # Amounts typed the ways people type yen; checker.amounts.parse_yen reads them all.
     typed = {2025: ("700万", "3,000,000")} | {year: ("5000万", "１，０００万円") for year in range(2026, 2031)}
     for year, (network, other) in typed.items():
-        line_field(page, lang, year, 1, "budget.category").fill("travel and stays")
-        line_field(page, lang, year, 1, "budget.amount").fill(network)
-        line_field(page, lang, year, 1, "budget.network").check()
+        line_field(page, lang, year, 1, "category").fill("travel and stays")
+        line_field(page, lang, year, 1, "amount").fill(network)
+        line_field(page, lang, year, 1, "network").check()
         page.get_by_role("button", name=say(lang, "budget.add", year=FiscalYear(year).render(lang)), exact=True).click()
-        line_field(page, lang, year, 2, "budget.category").fill("equipment")
-        line_field(page, lang, year, 2, "budget.amount").fill(other)
-    page.get_by_label(say(lang, "submission.at_label"), exact=True).fill("2025-05-01T10:00")
+        line_field(page, lang, year, 2, "category").fill("equipment")
+        line_field(page, lang, year, 2, "amount").fill(other)
+    page.get_by_label(asked(lang, "submitted_at"), exact=True).fill("2025-05-01T10:00")
 
     expect(page.locator('[data-rule="submission-deadline"]')).to_have_attribute("data-status", "pass")
-    expect(page.locator("#ac-verdict")).to_have_text(say(lang, "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict(lang, "eligible"))
     expect(page.locator("#ac-summary-table tfoot")).to_contain_text(Yen(403_000_000).render(lang))
-    expect(page.locator("#ac-live")).to_contain_text(say(lang, "result.verdict.eligible"))
+    expect(page.locator("#ac-live")).to_contain_text(verdict(lang, "eligible"))
     assert answers_in(page.url) == {"call": data.id, **golden_input("top-eligible")}
 
 
@@ -121,17 +122,17 @@ def test_a_prefilled_link_shows_the_answers_and_the_verdict(page: Page, site_url
     data = call()
 
     expect(page.get_by_role("radio", name=data.tracks["top"].name.en, exact=True)).to_be_checked()
-    expect(page.get_by_label(say("en", "track.field_label"), exact=True)).to_have_value("ai-information")
+    expect(page.get_by_label(asked("en", "field"), exact=True)).to_have_value("ai-information")
     counterpart = group(page, say("en", "counterparts.legend", n=1))
-    expect(counterpart.get_by_label(say("en", "counterparts.country_label"), exact=True)).to_have_value("GB")
+    expect(counterpart.get_by_label(asked("en", "country"), exact=True)).to_have_value("GB")
     expect(group(page, say("en", "team.co_pi_legend", n=1))).to_be_visible()
-    expect(line_field(page, "en", 2025, 1, "budget.category")).to_have_value("travel and stays")
-    expect(line_field(page, "en", 2025, 1, "budget.amount")).to_have_value("7,000,000")
-    expect(line_field(page, "en", 2025, 1, "budget.network")).to_be_checked()
-    expect(page.get_by_label(say("en", "submission.at_label"), exact=True)).to_have_value("2025-05-01T10:00")
+    expect(line_field(page, "en", 2025, 1, "category")).to_have_value("travel and stays")
+    expect(line_field(page, "en", 2025, 1, "amount")).to_have_value("7,000,000")
+    expect(line_field(page, "en", 2025, 1, "network")).to_be_checked()
+    expect(page.get_by_label(asked("en", "submitted_at"), exact=True)).to_have_value("2025-05-01T10:00")
     expect(page.locator("#ac-ignored")).to_be_hidden()
 
-    expect(page.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "eligible"))
     expect(page.locator("#ac-summary-table tfoot")).to_contain_text("82.9%")
     expect(page.locator("#ac-cap")).to_contain_text(Yen(70_000_000).render("en"))
     assert len(page.locator(".ac-finding").all()) == len(json.loads(cli(answers))["findings"])
@@ -144,6 +145,20 @@ def test_a_prefilled_link_shows_the_answers_and_the_verdict(page: Page, site_url
         assert f'id="{target.fragment}"' in page_file.read_text("utf-8"), href
 
 
+def test_a_link_made_with_the_former_member_key_still_shows_its_answer(page: Page, site_url: str) -> None:
+    """A link made before the team member's key was renamed (other_fy2025_aspire_applications)
+    still works: the form shows the count, leaves nothing out, and writes the current key."""
+    plan = golden_input("co-pi-also-in-japan-uk-application")  # the Co-PI is in one other application
+    old = json.loads(json.dumps(plan).replace('"other_aspire_applications"', '"other_fy2025_aspire_applications"'))
+    open_checker(page, site_url, "en", old)
+
+    co_pi = group(page, say("en", "team.co_pi_legend", n=1))
+    expect(co_pi.get_by_label(asked("en", "other_aspire_applications"), exact=True)).to_have_value("1")
+    expect(page.locator("#ac-ignored")).to_be_hidden()
+    expect(page.locator('[data-rule="multiple-applications"]')).to_have_attribute("data-status", "fail")
+    assert answers_in(page.url) == {"call": call().id, **plan}
+
+
 def test_hostile_values_in_a_link_stay_text(page: Page, site_url: str) -> None:
     img = "<img src=x onerror=window.__pwned=1>"
     script = "<script>window.__pwned=2</script>"
@@ -154,7 +169,7 @@ def test_hostile_values_in_a_link_stay_text(page: Page, site_url: str) -> None:
     }
     open_checker(page, site_url, "en", answers)
 
-    expect(line_field(page, "en", 2025, 1, "budget.category")).to_have_value(img)
+    expect(line_field(page, "en", 2025, 1, "category")).to_have_value(img)
     code = group(page, say("en", "counterparts.legend", n=1)).get_by_label(say("en", "counterparts.other_code_label"), exact=True)
     expect(code).to_have_value(script)
     expect(page.locator("#ac-ignored")).to_contain_text("<b onmouseover=window.__pwned=3>key</b>")
@@ -167,7 +182,7 @@ def test_hostile_values_in_a_link_stay_text(page: Page, site_url: str) -> None:
 
 def test_an_amount_that_is_no_amount_leads_back_to_its_field(page: Page, site_url: str) -> None:
     open_checker(page, site_url, "ja")
-    amount = line_field(page, "ja", 2025, 1, "budget.amount")
+    amount = line_field(page, "ja", 2025, 1, "amount")
     amount.fill("たくさん")
 
     summary = page.locator("#ac-error-summary")

@@ -22,12 +22,14 @@ from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.static_server import serving
 from sitegen.strings import load_strings
 from tests.browser.conftest import Watched
-from tests.browser.navigation import embed_url, lang_root, search, wait_for_checker
-from tests.browser.support import answers_in, call, checker_url, fragment, golden_input, say
+from tests.browser.navigation import CALL_ID, embed_url, guide_root, search, wait_for_checker
+from tests.browser.support import answers_in, call, checker_url, fragment, golden_input, say, verdict
 
 SUBPATH = "/portal/aspire/"
 README_SITE = "https://guide.example.ac.jp/aspire/"
 """The site root in the README's examples (section "Embedding the checker in a portal")."""
+README_EMBED = f"{README_SITE}en/{CALL_ID}/embed/"
+"""The embed page the README's examples link to: the shipped call's, in English."""
 
 
 def titles(lang: Lang, page: str) -> str:
@@ -80,42 +82,44 @@ def host(browser: Browser) -> Iterator[type]:
 
 
 def test_the_site_under_a_subpath(host, built_site: Path) -> None:
-    """Guidance pages, the language switch, search, the checker to a verdict and its links to the
-    rules, and the embed page, all under /portal/aspire/, with no request outside it."""
+    """The landing page, guidance pages, the language switch, search, the checker to a verdict and
+    its links to the rules, and the embed page, all under /portal/aspire/, with no request outside it."""
     with serving(built_site, base=SUBPATH) as url:
         assert url.endswith(SUBPATH)
         at = host(url)
         page = at.page
         page.goto(url)
         expect(page.locator("html")).to_have_attribute("lang", "ja")
+        page.get_by_role("link", name=load_strings(DEFAULT_STRINGS).get("site.landing.open_guide", "ja")).click()
+        expect(page).to_have_url(f"{url}{guide_root('ja')}")
         page.locator(".md-nav--primary").get_by_role("link", name=titles("ja", "tracks"), exact=True).click()
-        expect(page).to_have_url(f"{url}tracks/")
+        expect(page).to_have_url(f"{url}{guide_root('ja')}tracks/")
 
         page.get_by_role("button", name="言語切り替え").hover()
         page.get_by_role("link", name="English", exact=True).click()
-        expect(page).to_have_url(f"{url}en/tracks/")
+        expect(page).to_have_url(f"{url}{guide_root('en')}tracks/")
         expect(page.locator("html")).to_have_attribute("lang", "en")
 
         dialog = search(page, built_site, "en", "counterpart")
         dialog.locator(".md-search-result__link").first.click()
-        expect(page).to_have_url(re.compile(rf"^{re.escape(url)}en/[a-z-]+/"))
+        expect(page).to_have_url(re.compile(rf"^{re.escape(url + guide_root('en'))}[a-z-]+/"))
 
         page.locator(".md-nav--primary").get_by_role("link", name=titles("en", "checker"), exact=True).click()
-        expect(page).to_have_url(f"{url}en/checker/")
+        expect(page).to_have_url(f"{url}{guide_root('en')}checker/")
         wait_for_checker(page)
         page.get_by_role("radio", name=call().tracks["top"].name.en, exact=True).check()
-        expect(page.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.incomplete"))
+        expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "incomplete"))
 
         # A finding's link leads to its rule's heading, under the subpath.
         link = page.locator("a.ac-rule-link").first
         rule = urlsplit(link.get_attribute("href") or "").fragment
         link.click()
-        expect(page).to_have_url(re.compile(rf"^{re.escape(url)}en/[a-z-]+/#{re.escape(rule)}$"))
+        expect(page).to_have_url(re.compile(rf"^{re.escape(url + guide_root('en'))}[a-z-]+/#{re.escape(rule)}$"))
         expect(page.locator(f"[id='{rule}']")).to_be_visible()
 
         page.goto(embed_url(url, "ja") + fragment(golden_input("top-eligible")))
         wait_for_checker(page)
-        expect(page.locator("#ac-verdict")).to_have_text(say("ja", "result.verdict.eligible"))
+        expect(page.locator("#ac-verdict")).to_have_text(verdict("ja", "eligible"))
 
         outside = [each for each in at.session.requests if not urlsplit(each).path.startswith(SUBPATH)]
         assert outside == [], outside
@@ -145,9 +149,11 @@ def test_the_site_from_another_plain_static_server(host, plain_server: str) -> N
     page = at.page
     page.goto(f"{plain_server}en/")
     expect(page.locator(".md-header")).to_be_visible()
+    page.goto(f"{plain_server}{guide_root('en')}")
+    expect(page.locator(".md-header")).to_be_visible()
     page.goto(checker_url(plain_server, "en") + fragment(golden_input("top-eligible")))
     wait_for_checker(page)
-    expect(page.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "eligible"))
 
 
 def readme_section() -> str:
@@ -169,8 +175,8 @@ def test_the_embed_page_in_a_portal_on_another_origin(host, site_url: str, built
     scope: dict[str, object] = {}
     exec(code_block(section, "python"), scope)  # the README's own example
     link = str(scope["link"])
-    assert link.startswith(f"{README_SITE}en/embed/#a=")
-    snippet = code_block(section, "html").replace(f"{README_SITE}en/embed/", link)
+    assert link.startswith(f"{README_EMBED}#a=")
+    snippet = code_block(section, "html").replace(README_EMBED, link)
     assert snippet.count(link) == 1
 
     with serving(tmp_path) as portal_url:
@@ -189,7 +195,7 @@ def test_the_embed_page_in_a_portal_on_another_origin(host, site_url: str, built
         frame.wait_for_load_state()
         wait_for_checker(frame)
         checker = page.frame_locator("iframe")
-        expect(checker.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.incomplete"))
+        expect(checker.locator("#ac-verdict")).to_have_text(verdict("en", "incomplete"))
         expect(checker.get_by_role("radio", name=call().tracks["top"].name.en, exact=True)).to_be_checked()
         expect(checker.locator("#ac-ignored")).to_be_hidden()
         # No site chrome, and a way to the full guidance in a new tab.
@@ -199,13 +205,13 @@ def test_the_embed_page_in_a_portal_on_another_origin(host, site_url: str, built
         with page.context.expect_page() as opened:
             checker.locator("a.ac-rule-link").first.click()
         opened.value.wait_for_load_state()
-        assert opened.value.url.startswith(f"{site_url}en/")
+        assert opened.value.url.startswith(f"{site_url}{guide_root('en')}")
         assert "#" in opened.value.url
         assert page.url == portal_url
         opened.value.close()
 
         js_link = page.evaluate(f"() => {{ {code_block(section, 'js')}; return link; }}")
-        assert js_link.startswith(f"{README_SITE}en/embed/#a=")
+        assert js_link.startswith(f"{README_EMBED}#a=")
         assert answers_in(js_link) == answers_in(link)
         # The portal sees the frame's address, not its answers: another origin.
         assert page.evaluate("() => { try { return document.querySelector('iframe').contentWindow.location.href; } catch { return 'refused'; } }") == "refused"
@@ -215,7 +221,7 @@ def test_the_embed_page_in_a_portal_on_another_origin(host, site_url: str, built
 def test_the_embed_page_is_the_checker_alone(built_site: Path, lang: Lang) -> None:
     """Written in both languages, out of the guide's navigation and search, with its language, a
     title, the site's policy, a message without JavaScript and the link to the full guidance."""
-    folder = lang_root(lang)
+    folder = guide_root(lang)
     html = (built_site / folder / "embed" / "index.html").read_text("utf-8")
     assert f'<html lang="{lang}">' in html
     assert re.search(r"<title>[^<]+</title>", html)
@@ -227,7 +233,7 @@ def test_the_embed_page_is_the_checker_alone(built_site: Path, lang: Lang) -> No
     assert "embed/" not in guide
     index = json.loads((built_site / folder / "search" / "search_index.json").read_text("utf-8"))
     assert not [doc["location"] for doc in index["docs"] if doc["location"].startswith("embed")]
-    assert "embed/" not in (built_site / "sitemap.xml").read_text("utf-8")
+    assert "embed/" not in (built_site / folder / "sitemap.xml").read_text("utf-8")
 
 
 def test_the_embed_page_without_javascript_points_to_the_guide(watched, site_url: str) -> None:
@@ -238,4 +244,4 @@ def test_the_embed_page_without_javascript_points_to_the_guide(watched, site_url
     expect(message).to_be_visible()
     guide = page.locator("main").get_by_role("link", name=re.compile("Open the full guidance"))
     expect(guide).to_have_attribute("target", "_blank")
-    expect(guide).to_have_attribute("href", "../../en/")
+    assert guide.evaluate("link => link.href") == f"{site_url}{guide_root('en')}"

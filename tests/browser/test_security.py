@@ -17,8 +17,8 @@ from checker.formatting import Lang
 from sitegen.mkdocs_build import content_security_policy
 from sitegen.static_server import serving
 from tests.browser.conftest import TIMEOUT_MS, Watched
-from tests.browser.navigation import embed_url, lang_root, search, wait_for_checker
-from tests.browser.support import call, checker_url, fragment, golden_input, open_checker, say
+from tests.browser.navigation import embed_url, guide_root, search, wait_for_checker
+from tests.browser.support import asked, call, checker_url, fragment, golden_input, open_checker, say, verdict
 
 # Collects the policy violations a page reports, from before any of its own scripts run.
 RECORD_VIOLATIONS = """
@@ -102,7 +102,7 @@ def test_the_site_works_under_its_policy_sent_as_a_header(
     to a verdict with its worker and Pyodide, a download, and the embed page: no violation."""
     watch = policy_watch()
     page = watch.page
-    response = page.goto(f"{strict_url}en/tracks/")
+    response = page.goto(f"{strict_url}{guide_root('en')}tracks/")
     assert response is not None and response.headers.get("content-security-policy") == policy
 
     dialog = search(page, built_site, "en", "budget")
@@ -116,15 +116,15 @@ def test_the_site_works_under_its_policy_sent_as_a_header(
 
     answers = golden_input("top-eligible")
     open_checker(page, strict_url, "en", answers)
-    expect(page.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "eligible"))
     page.get_by_role("radio", name=call().tracks["rising"].name.en, exact=True).check()
-    expect(page.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.ineligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "ineligible"))
     with page.expect_download():
         page.get_by_role("button", name=say("en", "keep.download_json")).click()
 
     page.goto(embed_url(strict_url, "ja") + fragment(answers))
     wait_for_checker(page)
-    expect(page.locator("#ac-verdict")).to_have_text(say("ja", "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("ja", "eligible"))
 
     assert watch.violations() == []
     assert watch.errors == []
@@ -147,7 +147,7 @@ def test_hostile_values_in_every_kind_of_field_stay_text(page: Page, site_url: s
         "field": HOSTILE,
         "counterpart_pis": [{"country": HOSTILE, "funding": HOSTILE, "result_known_by": HOSTILE, "loi": HOSTILE, HOSTILE_KEY: 1}],
         "team": [
-            {"role": "pi", "erad_integrity_registered": HOSTILE, "other_fy2025_aspire_applications": HOSTILE, "ongoing_aspire": HOSTILE},
+            {"role": "pi", "erad_integrity_registered": HOSTILE, "other_aspire_applications": HOSTILE, "ongoing_aspire": HOSTILE},
             {"role": HOSTILE},
         ],
         "young_researcher_stays": HOSTILE,
@@ -166,7 +166,7 @@ def test_hostile_values_in_every_kind_of_field_stay_text(page: Page, site_url: s
     # Text fields show it as typed: the code of another country, the count, the line's texts.
     counterpart = page.get_by_role("group", name=say("en", "counterparts.legend", n=1), exact=True)
     expect(counterpart.get_by_label(say("en", "counterparts.other_code_label"), exact=True)).to_have_value(HOSTILE)
-    expect(page.get_by_label(say("en", "team.other_applications_label"), exact=True)).to_have_value(HOSTILE)
+    expect(page.get_by_label(asked("en", "other_aspire_applications"), exact=True)).to_have_value(HOSTILE)
     expect(page.locator('#ac-years [data-key="category"]').first).to_have_value(HOSTILE)
     expect(page.locator('#ac-years [data-key="amount"]').first).to_have_value(HOSTILE)
     # What no field can show is listed, as text.
@@ -265,16 +265,16 @@ def test_no_cookie_and_no_answer_stored(watched: Callable[..., Watched], site_ur
     session = watched()
     page = session.page
     lang: Lang = "en"
-    page.goto(f"{site_url}{lang_root(lang)}tracks/")
+    page.goto(f"{site_url}{guide_root(lang)}tracks/")
     search(page, built_site, lang, "budget")
 
     answers = golden_input("top-eligible")
     answers["budget"]["lines"][0]["category"] = MARKER
     open_checker(page, site_url, lang, answers)
-    expect(page.locator("#ac-verdict")).to_have_text(say(lang, "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict(lang, "eligible"))
     typed = page.locator('#ac-years [data-key="category"]').nth(1)
     typed.fill(f"{MARKER}-typed")
-    expect(page.locator("#ac-live")).to_contain_text(say(lang, "result.verdict.eligible"))
+    expect(page.locator("#ac-live")).to_contain_text(verdict(lang, "eligible"))
     settled(page)
     # A second visit, from the same browser, to the empty checker.
     page.goto("about:blank")

@@ -33,6 +33,7 @@ import checker
 from sitegen import runtime
 from sitegen.static_server import SiteHandler, serving
 from tests.browser.conftest import Watched, watching
+from tests.browser.navigation import guide_root
 from tests.browser.support import (
     checker_url,
     fragment,
@@ -41,6 +42,7 @@ from tests.browser.support import (
     say,
     service_worker_active,
     snapshot_settled,
+    verdict,
     wait_until,
 )
 from tests.golden import load_cases
@@ -118,7 +120,7 @@ def next_visit(session: Watched, url: str, answers: object | None = None) -> Pag
 
 
 def verdict_is_eligible(page: Page) -> None:
-    expect(page.locator("#ac-verdict")).to_have_text(say("en", "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "eligible"))
 
 
 CACHE_NAMES = "() => caches.keys().then((names) => names.filter((name) => name.startsWith('aspire-checker ')))"
@@ -145,7 +147,7 @@ def test_the_checker_works_offline_after_a_first_visit(visit: Callable[..., Watc
     # The other language's checker was never visited, yet is there too.
     page.goto(checker_url(site.url, "ja") + fragment(golden_input("top-eligible")))
     page.evaluate("() => window.checker.ready")
-    expect(page.locator("#ac-verdict")).to_have_text(say("ja", "result.verdict.eligible"))
+    expect(page.locator("#ac-verdict")).to_have_text(verdict("ja", "eligible"))
 
 
 def test_the_cache_is_named_after_the_runtime_and_the_wheel(visit: Callable[..., Watched], site: Site) -> None:
@@ -349,7 +351,7 @@ def test_no_answer_is_stored(visit: Callable[..., Watched], site: Site) -> None:
     )
     assert not found["found"], f"the marker is stored in {found['found']}"
     assert any("/snapshot/" in url for url in found["seen"]), "the snapshot was searched"
-    assert any(url.endswith("/en/checker/") for url in found["seen"]), "the cached pages were searched"
+    assert any(url.endswith(f"/{guide_root('en')}checker/") for url in found["seen"]), "the cached pages were searched"
 
 
 # --- Preload hints and precompressed serving -------------------------------------------------
@@ -385,9 +387,9 @@ def test_precompressed_copies_go_to_browsers_that_accept_them(built_site: Path) 
                 assert response.headers["Content-Type"] == "application/wasm"
                 assert response.headers["Vary"] == "Accept-Encoding"
                 assert hashlib.sha256(decode(response.read())).digest() == hashlib.sha256(wasm.read_bytes()).digest()
-        with urllib.request.urlopen(urllib.request.Request(url + "en/tracks/", headers={"Accept-Encoding": "identity"})) as response:
+        with urllib.request.urlopen(urllib.request.Request(url + guide_root("en") + "tracks/", headers={"Accept-Encoding": "identity"})) as response:
             assert "Content-Encoding" not in response.headers
-            assert response.read() == (built_site / "en" / "tracks" / "index.html").read_bytes()
+            assert response.read() == (built_site / guide_root("en") / "tracks" / "index.html").read_bytes()
     with serving(built_site) as url:  # by default, files go as they are
         with urllib.request.urlopen(urllib.request.Request(url + "pyodide/pyodide.asm.wasm", headers={"Accept-Encoding": "br"})) as response:
             assert "Content-Encoding" not in response.headers

@@ -5,7 +5,9 @@
  * @typedef {object} PageData
  * @property {string} call      the call's id, sent with every input
  * @property {"ja" | "en"} lang
- * @property {string} guide     relative URL of this language's guide root, ending in "/"
+ * @property {string} guide     relative URL of the call's guide in this language, ending in "/"
+ * @property {{state: "open" | "closed", label: string, text: string}} status  where the call stands
+ *           at the moment the site was built (sitegen/status.py)
  * @property {string} other     the country option that reveals a free code field
  * @property {Record<string, [number, number]>} years  first and last fiscal year per track
  * @property {{yen: string, fiscal_year: string, share: string}} formats

@@ -19,6 +19,12 @@ import { data, permille, share, t, yen, fiscalYear } from "./page.mjs";
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+// A call whose deadline had passed when the site was built: a verdict says what the plan met
+// under that call's rules, and its next steps are what the call required, not things to do now.
+const closed = data.status.state === "closed";
+const VERDICT = closed ? "result.verdict_closed" : "result.verdict";
+const NEXT_STEP = closed ? "result.next_step_closed" : "result.next_step";
+
 /**
  * @param {string} tag
  * @param {string} [text]
@@ -60,13 +66,13 @@ export function showFailure(error) {
 export function showResult(result, fields) {
   const verdict = $("ac-verdict");
   verdict.dataset.verdict = result.verdict;
-  verdict.textContent = t(`result.verdict.${result.verdict}`);
+  verdict.textContent = t(`${VERDICT}.${result.verdict}`);
   showErrors(result.errors ?? [], fields);
   showFindings(result.findings ?? []);
   showBudget(result.budget);
   const counts = { fail: 0, missing: 0, warn: 0 };
   for (const finding of result.findings ?? []) if (finding.status in counts) counts[/** @type {keyof counts} */ (finding.status)]++;
-  const said = t(`result.verdict.${result.verdict}`);
+  const said = t(`${VERDICT}.${result.verdict}`);
   announce(result.findings ? t("result.live", { verdict: said, counts: t("result.counts", counts) }) : said, "ready");
 }
 
@@ -84,7 +90,7 @@ function showFindings(findings) {
       for (const line of finding.message[data.lang].split("\n")) item.append(element("p", line));
       if (finding.next_step) {
         const next = element("div", undefined, "ac-next");
-        next.append(element("p", t("result.next_step"), "ac-next-label"));
+        next.append(element("p", t(NEXT_STEP), "ac-next-label"));
         for (const line of finding.next_step[data.lang].split("\n")) next.append(element("p", line));
         item.append(next);
       }
