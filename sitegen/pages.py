@@ -50,7 +50,7 @@ from .downloads import FILES
 from .layout import call_dir, dir_url, relative, up_to_root
 from .status import Status, status_words
 from .paths import ROOT, shown
-from .strings import Strings
+from .strings import TYPED_YEAR, Strings
 
 PAGES: tuple[str, ...] = (
     "index",
@@ -192,6 +192,11 @@ def _check_files(prose_dir: Path) -> None:
                 )
         for page in sorted(set(every) - prose[lang]):
             raise PagesError(f"{shown(prose_dir / lang / f'{page}.md')}: is missing (the page's prose)")
+        for page in sorted(prose[lang]):
+            path = prose_dir / lang / f"{page}.md"
+            if typed := TYPED_YEAR.search(path.read_text("utf-8")):
+                raise PagesError(f"{shown(path)}: names the fiscal year {typed.group()!r}: a page's prose serves every "
+                                 "call; take the year from the call ({{ call.fiscal_year | fy }})")
 
 
 def _check_placed(call: Call, placed: set[str]) -> None:

@@ -7,6 +7,7 @@ in both languages, or the build stops naming the file and key.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from pathlib import Path
 
 from checker import Call
 from checker.formatting import LANGS, Lang
+
+
+TYPED_YEAR = re.compile(r"\d{4}年度|FY ?\d{4}")
+"""A fiscal year written out. The site's own words serve every call, so they never name one: a
+page takes the year from the call's data (`{{ call.fiscal_year | fy }}`, {fiscal_year})."""
 
 
 class StringsError(ValueError):
@@ -51,6 +57,9 @@ def _flatten(file: str, prefix: str, table: Mapping[str, object], out: dict[str,
                 text = value.get(lang)
                 if not isinstance(text, str) or not text.strip():
                     raise StringsError(file, f"{key}.{lang}", "is missing: every string needs both ja and en")
+                if typed := TYPED_YEAR.search(text):
+                    raise StringsError(file, f"{key}.{lang}", f"names the fiscal year {typed.group()!r}: the site's words "
+                                       "serve every call; take the year from the call (a {placeholder} the page fills)")
             if extra := set(value) - set(LANGS):
                 raise StringsError(file, key, f"unexpected key(s) {sorted(extra)}; only ja and en")
             out[key] = {lang: value[lang] for lang in LANGS}

@@ -150,3 +150,21 @@ def test_broken_anchor_in_prose(tmp_path: Path) -> None:
     page.write_text(text.replace("proposal.md#distinctive-activities", "proposal.md#no-such-section"), "utf-8")
     message = build_fails(tmp_path, prose_path=prose)
     assert "en site" in message and "'special-requirements.md'" in message and "#no-such-section" in message
+
+
+def test_a_fiscal_year_typed_into_the_sites_own_words(tmp_path: Path) -> None:
+    """The site's words and prose serve every call: a year written out would be wrong for the next."""
+    strings = copied(STRINGS, tmp_path)
+    site = strings / "site.toml"
+    text = site.read_text("utf-8")
+    site.write_text(text.replace('compared = { ja = "トラックの比較"', 'compared = { ja = "2025年度のトラックの比較"'), "utf-8")
+    message = build_fails(tmp_path, strings_path=strings)
+    assert "site.toml" in message and "site.sections.compared.ja" in message and "2025年度" in message
+
+
+def test_a_fiscal_year_typed_into_a_pages_prose(tmp_path: Path) -> None:
+    prose = copied(PROSE, tmp_path)
+    page = prose / "en" / "tracks.md"
+    page.write_text(page.read_text("utf-8").replace("{% endmacro %}", "The FY2025 caps.\n{% endmacro %}", 1), "utf-8")
+    message = build_fails(tmp_path, prose_path=prose)
+    assert "en/tracks.md" in message and "FY2025" in message
