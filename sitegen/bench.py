@@ -17,7 +17,7 @@ What is measured, and how:
   Python call inside the worker (median, p95), and the round trip from the page;
 - bytes: the sum of Chromium's encoded (on the wire) sizes of every response a page and its
   workers receive, with the static server sending the build's .br/.gz copies as a compressing
-  host would: a guidance page (/en/tracks/) and the checker page, cold; the service worker is
+  host would: a guidance page (/en/<call>/tracks/) and the checker page, cold; the service worker is
   blocked there, so this is what showing the page costs (its later caching mostly revalidates).
 
 The machine is recorded with the numbers: they are only comparable on the same machine, and a
