@@ -13,6 +13,7 @@ years and shares, so the browser writes a figure exactly as the checker's messag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,7 @@ def _fill(template: str, **params: str) -> str:
     return template
 
 
+@functools.cache
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),

@@ -13,6 +13,7 @@ Zensical to read as well.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import posixpath
 import shutil
@@ -115,9 +116,16 @@ def build_site(
 def language_dirs() -> dict[str, str]:
     """Each language's directory below the site root ("" for the default), as mkdocs.yml declares
     them: for what the build writes next to MkDocs' output, and for links across languages."""
-    return {language.code: language.subdir for language in _languages(_read_base_config())}
+    return dict(_language_dirs())
 
 
+@functools.cache
+def _language_dirs() -> tuple[tuple[str, str], ...]:
+    """Read once per process: every page of every call asks, and mkdocs.yml is YAML to parse."""
+    return tuple((language.code, language.subdir) for language in _languages(_read_base_config()))
+
+
+@functools.cache
 def content_security_policy() -> str:
     """The site's Content-Security-Policy (mkdocs.yml ``extra.content_security_policy``), for
     pages written beside MkDocs' and for tests that send it as a header."""

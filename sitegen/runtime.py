@@ -18,6 +18,7 @@ Two things make the start fast (numbers in README.md, "Benchmark"):
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import posixpath
@@ -101,6 +102,7 @@ def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None) -
     spec.to_json(lock_path, indent=1)
 
 
+@functools.cache
 def download_bytes() -> int:
     """What a first visit downloads for the checker: the runtime (the wheel adds a few KB)."""
     return sum((stdlib_zip() if name == STDLIB else PYODIDE_DIR / name).stat().st_size for name in RUNTIME_FILES)
@@ -109,12 +111,14 @@ def download_bytes() -> int:
 # --- The standard library, precompiled ------------------------------------------------------
 
 
+@functools.cache
 def stdlib_zip() -> Path:
     """Pyodide's python_stdlib.zip with the modules the checker's start imports as bytecode.
 
     Made by Pyodide itself under Node (pycompile.mjs) and cached by the sha256 of its inputs:
     the upstream zip, the script, and the names of the standard-library modules the checker
-    imports (read from its source, so it changes only when those imports do).
+    imports (read from its source, so it changes only when those imports do). Made once per
+    process: every checker page asks for its size.
     """
     upstream = PYODIDE_DIR / STDLIB
     if not upstream.is_file():
