@@ -20,8 +20,6 @@ from .answers import (
     BUDGET, CALL, CHOICE, COUNTERPART, COUNTRY, DATE, FISCAL_YEAR, LINE, MAX_AMOUNT, MAX_PEOPLE, MAX_TEXT, MEMBER,
     MOMENT, PLAN, TEXT, WHOLE, YEN, YES_NO, Answer, Kind, Part, answers_of, child, choices, keys,
 )
-# checker/rules.py reads these two answers' values from here, beside the application's types.
-from .answers import ONGOING, STAYS
 from .calldata import Call
 from .formatting import Localized
 from .iso3166 import ALPHA2

@@ -141,6 +141,13 @@ class Call:
     own: Mapping[str, Any]
     """Only what this call's own file sets: for a follow-up call, what changed."""
 
+    @property
+    def deadline(self) -> dt.datetime:
+        """When proposals are due: what makes the call open or closed, and which call is current."""
+        moment = self.schedule["deadline"].at
+        assert moment is not None, "parse_call requires an exact deadline"
+        return moment
+
 
 class _Reader:
     """Walks the parsed TOML, remembering the dotted key so every error can name it."""

@@ -153,18 +153,12 @@ def calls() -> dict[str, Call]:
     return load_calls(resources.files(__package__).joinpath(CALLS_PACKAGE_DIR), CALLS_SHOWN_AS)
 
 
-def _deadline(call: Call) -> dt.datetime:
-    deadline = call.schedule["deadline"].at
-    assert deadline is not None, "calldata guarantees an exact deadline"
-    return deadline
-
-
 def current_call(calls: Mapping[str, Call], at: dt.datetime) -> Call:
     """The call meant when none is named, at the moment `at` (time-zone aware): the open or next
     call (the earliest deadline not yet past; the deadline instant itself is still open), else,
     once every deadline has passed, the latest call (latest deadline)."""
-    by_deadline = sorted(calls.values(), key=lambda call: (_deadline(call), call.id))
-    return next((call for call in by_deadline if at <= _deadline(call)), by_deadline[-1])
+    by_deadline = sorted(calls.values(), key=lambda call: (call.deadline, call.id))
+    return next((call for call in by_deadline if at <= call.deadline), by_deadline[-1])
 
 
 def default_call_id() -> str:

@@ -18,7 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from .application import ONGOING, STAYS, Application, CounterpartPI, Member
+from .answers import ONGOING, STAYS
+from .application import Application, CounterpartPI, Member
 from .budget import BudgetSummary
 from .calldata import Call, CallDataError, Rule, Track
 from .formatting import Date, FiscalYear, Lang, Listing, Localized, Moment, Renderable, Share, Yen
@@ -339,10 +340,8 @@ def submission_deadline(ctx: Context, rule: Rule) -> list[Result]:
     submitted = ctx.app.submitted_at
     if submitted is None:
         return [Result("not-given")]
-    deadline = ctx.app.call.schedule["deadline"].at
-    assert deadline is not None
     params: dict[str, Renderable] = {"submitted_at": Moment(submitted)}
-    return [Result("on-time" if submitted <= deadline else "late", params=params)]
+    return [Result("on-time" if submitted <= ctx.app.call.deadline else "late", params=params)]
 
 
 # --- Findings -------------------------------------------------------------------------------

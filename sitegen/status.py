@@ -32,9 +32,7 @@ class Status:
 
     @property
     def deadline(self) -> dt.datetime:
-        moment = self.call.schedule["deadline"].at
-        assert moment is not None, "calldata guarantees an exact deadline"
-        return moment
+        return self.call.deadline
 
     @property
     def open(self) -> bool:
@@ -50,10 +48,7 @@ class Status:
         """The current call when it is not this one and comes after it: where a reader of a closed
         call's pages should go."""
         current = self.current
-        if current.id == self.call.id:
-            return None
-        later = current.schedule["deadline"].at
-        return current if later is not None and later > self.deadline else None
+        return current if current.id != self.call.id and current.deadline > self.deadline else None
 
 
 def statuses(calls: Mapping[str, Call], now: dt.datetime) -> dict[str, Status]:

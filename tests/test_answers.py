@@ -21,7 +21,7 @@ from checker.batch import report_file, template_header
 from checker.engine import load_call
 from sitegen.checker_page import batch_columns, render_form
 from sitegen.pages import build_time
-from sitegen.pipeline import CALLS, DEFAULT_STRINGS
+from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.status import Status, statuses
 from sitegen.strings import load_strings
 from tests.golden import load_cases

@@ -23,7 +23,7 @@ from sitegen.static_server import serving
 from sitegen.strings import load_strings
 from tests.browser.conftest import Watched
 from tests.browser.navigation import CALL_ID, embed_url, guide_root, search, wait_for_checker
-from tests.browser.support import answers_in, call, checker_url, fragment, golden_input, say, verdict
+from tests.browser.support import answers_in, call, checker_url, fragment, golden_input, verdict
 
 SUBPATH = "/portal/aspire/"
 README_SITE = "https://guide.example.ac.jp/aspire/"

@@ -39,7 +39,6 @@ from tests.browser.support import (
     fragment,
     golden_input,
     open_checker,
-    say,
     service_worker_active,
     snapshot_settled,
     verdict,
