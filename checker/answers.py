@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import cache
 from dataclasses import dataclass
 
 from .calldata import Call, Named, Track
@@ -48,10 +49,12 @@ class Entry:
     implies: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Part:
     """One object of the input: the plan as a whole, or a part the plan holds, either one object
-    (`many` 0) or a list of at most `many`."""
+    (`many` 0) or a list of at most `many`. Each part is declared once, below, and known by
+    identity (eq=False): hashing it field by field, parents included, cost more than the input's
+    reading itself."""
 
     name: str
     key: str | None
@@ -294,6 +297,11 @@ ROW_ID = Column("id", Localized("計画を見分けるための名前（結果�
 """A spreadsheet's (or a JSON line's) own name for its plan: no answer, but echoed in the report."""
 
 
+# The declarations are constants, and the functions below are asked for every object of every
+# input: each answers once per part.
+
+
+@cache
 def answers_of(part: Part) -> tuple[Answer, ...]:
     return tuple(answer for answer in ANSWERS if answer.part is part)
 
@@ -306,6 +314,7 @@ def answer(part: Part, key: str) -> Answer:
     return found
 
 
+@cache
 def keys(part: Part) -> tuple[str, ...]:
     """The keys of one of the part's objects, in the declared order: its answers, and the parts it
     holds where their first answer comes."""
@@ -326,6 +335,7 @@ def _key_in(inner: Part, outer: Part) -> str | None:
     return None
 
 
+@cache
 def child(part: Part, key: str) -> Part | None:
     """The part that `part`'s objects hold under `key`, if the key is one."""
     return next((each for each in PARTS if each.parent is part and each.key == key), None)
