@@ -140,6 +140,8 @@ class Call:
     """The same before any placeholder is filled, as the files write it (to compare wordings)."""
     own: Mapping[str, Any]
     """Only what this call's own file sets: for a follow-up call, what changed."""
+    digest: str
+    """SHA-256 (hex) of the call's file, chained with the call it follows: its data's identity."""
 
     @property
     def deadline(self) -> dt.datetime:
@@ -362,7 +364,8 @@ def _walk_localized(r: _Reader) -> None:
 
 
 def parse_call(
-    data: Mapping[str, Any], file: str, *, raw: Mapping[str, Any] | None = None, own: Mapping[str, Any] | None = None
+    data: Mapping[str, Any], file: str, digest: str, *,
+    raw: Mapping[str, Any] | None = None, own: Mapping[str, Any] | None = None,
 ) -> Call:
     """Validate a call's data (its own file's, merged onto what it inherits) and build the typed call.
     `raw` is the data before its placeholders were filled and `own` its file's own part; both
@@ -436,6 +439,7 @@ def parse_call(
         data=data,
         raw=data if raw is None else raw,
         own=data if own is None else own,
+        digest=digest,
     )
 
 

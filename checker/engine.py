@@ -8,6 +8,7 @@ holds only what changed and finds the call it follows in the same folder.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,11 +38,19 @@ class _File:
     own: dict[str, Any]
     id: str
     follows: str | None
+    digest: str
+    """SHA-256 (hex) of the file's bytes."""
 
 
 def _file(file: str, content: bytes) -> _File:
     own = read_data(content, file)
-    return _File(file, own, *identity(own, file))
+    return _File(file, own, *identity(own, file), hashlib.sha256(content).hexdigest())
+
+
+def _chained(parent: str, own: str) -> str:
+    """A follow-up's digest: its own file's and the digest of the call it follows, so a change to
+    either (an inherited figure, say) gives the follow-up another identity."""
+    return hashlib.sha256(f"{parent}\n{own}".encode("ascii")).hexdigest()
 
 
 class _Folder:
@@ -65,7 +74,7 @@ class _Folder:
         if call_id in self.calls:
             return self.calls[call_id]
         source = self.files[call_id]
-        raw = source.own
+        raw, digest = source.own, source.digest
         if source.follows is not None:
             chain = (*following, call_id)
             if source.follows in chain:
@@ -80,21 +89,21 @@ class _Folder:
                     f"names {source.follows!r}, but no call file in {self.label} has that id "
                     f"(the ids there: {', '.join(sorted(self.files))})",
                 )
-            self.call(source.follows, chain)
+            digest = _chained(self.call(source.follows, chain).digest, digest)
             raw = inherit(self.raw[source.follows], source.own, source.file)
         self.raw[call_id] = raw
-        self.calls[call_id] = call = _typed(raw, source)
+        self.calls[call_id] = call = _typed(raw, source, digest)
         return call
 
 
-def _typed(raw: dict[str, Any], source: _File) -> Call:
+def _typed(raw: dict[str, Any], source: _File, digest: str) -> Call:
     """Validate the merged data, refuse typed-out figures, fill the texts outside the rules with
     this call's figures (which need the typed call: so parse, fill, parse again) and check the
     rules against their code."""
-    unfilled = parse_call(raw, source.file, own=source.own)
+    unfilled = parse_call(raw, source.file, digest, own=source.own)
     refuse_typed_figures(unfilled)
     data = fill_call_texts(raw, call_params(unfilled), source.file)
-    call = parse_call(data, source.file, raw=raw, own=source.own)
+    call = parse_call(data, source.file, digest, raw=raw, own=source.own)
     verify_rules(call)
     return call
 
@@ -190,7 +199,10 @@ def evaluate(
     if application is None:
         requested = raw.get("call") if isinstance(raw, dict) else None
         call_id = requested if isinstance(requested, str) and requested in registry else current
-        return {"call": call_id, "verdict": "invalid", "errors": [error.as_json() for error in errors]}
+        return {
+            "call": call_id, "call_data": judged_by(registry[call_id]),
+            "verdict": "invalid", "errors": [error.as_json() for error in errors],
+        }
     call = application.call
     track = call.tracks[application.track] if application.track else None
     rate = track.indirect_rate_percent if track else common_indirect_rate(call)
@@ -206,7 +218,20 @@ def evaluate(
         results = code.check(context, rule)
         if results:
             findings.append(finding(call, rule, results, extra))
-    return {"call": call.id, "verdict": _verdict(findings), "findings": findings, "budget": budget.as_json()}
+    return {
+        "call": call.id, "call_data": judged_by(call),
+        "verdict": _verdict(findings), "findings": findings, "budget": budget.as_json(),
+    }
+
+
+DIGEST_SHOWN = 12
+"""Hex digits of the call data's SHA-256 a result carries: enough to tell versions apart."""
+
+
+def judged_by(call: Call) -> dict[str, str]:
+    """Which call data a result was judged by: the short SHA-256 of the call's file (and of the
+    files it follows), so an office can tell results judged by different data apart."""
+    return {"sha256": call.digest[:DIGEST_SHOWN]}
 
 
 def _shipped_unless(given: Mapping[str, Call] | None) -> Mapping[str, Call]:

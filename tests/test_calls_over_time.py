@@ -181,6 +181,20 @@ def test_tables_merge_key_by_key_and_arrays_are_replaced_whole(both: dict[str, c
     assert young.title == both[FY2025].rules["young-researcher-stay"].title
 
 
+def test_a_result_names_the_data_it_was_judged_by_and_a_parents_edit_changes_the_follow_up(folder: Path) -> None:
+    """An office comparing two results of the follow-up must see that they were judged by
+    different data when only the file of the call it inherits from changed."""
+    before = {call_id: evaluate(plan(call=call_id), calls=load_calls(folder))["call_data"]
+              for call_id in (FY2025, FY2026)}
+    assert before[FY2025] != before[FY2026]
+    parent = folder / FY2025_FILE.name
+    parent.write_text(parent.read_text("utf-8") + "# edited\n", "utf-8")
+    after = {call_id: evaluate(plan(call=call_id), calls=load_calls(folder))["call_data"]
+             for call_id in (FY2025, FY2026)}
+    assert after[FY2025] != before[FY2025] and after[FY2026] != before[FY2026]
+    assert all(len(data["sha256"]) == 12 for data in (*before.values(), *after.values()))
+
+
 def test_a_rule_set_to_false_is_dropped_and_not_judged(folder: Path) -> None:
     add_call(folder, "later.toml", '[call]\nid = "later"\nfollows = "synthetic-fy2026-single"\n\n'
                                    "[rules]\nresearch-security = false\n")
