@@ -11,7 +11,6 @@ checker/answers.py; this module reads values by those declarations.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +22,7 @@ from .answers import (
 from .calldata import Call
 from .formatting import Localized
 from .iso3166 import ALPHA2
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from .values import read_code, read_date, read_moment
 
 
 @dataclass(frozen=True)
@@ -177,11 +175,9 @@ def _text(value: Any, path: str, errors: _Errors) -> str | None:
 def _date(value: Any, path: str, errors: _Errors) -> dt.date | None:
     if value is None:
         return None
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    date = read_date(value) if isinstance(value, str) else None
+    if date is not None:
+        return date
     errors.add(path, "実在する日付を YYYY-MM-DD の形式で入力してください。", "Must be a real date written YYYY-MM-DD.")
     return None
 
@@ -189,12 +185,7 @@ def _date(value: Any, path: str, errors: _Errors) -> dt.date | None:
 def _moment(value: Any, path: str, errors: _Errors) -> dt.datetime | None:
     if value is None:
         return None
-    parsed = None
-    if isinstance(value, str) and len(value) <= 64 and ("T" in value or " " in value):
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
-            pass
+    parsed = read_moment(value) if isinstance(value, str) else None
     if parsed is None:
         errors.add(
             path,
@@ -214,8 +205,9 @@ def _moment(value: Any, path: str, errors: _Errors) -> dt.datetime | None:
 def _country(value: Any, path: str, errors: _Errors) -> str | None:
     if value is None:
         return None
-    if isinstance(value, str) and (value.upper() in ALPHA2 or value.upper() == "EU"):
-        return value.upper()
+    code = read_code(value) if isinstance(value, str) else None
+    if code is not None and (code in ALPHA2 or code == "EU"):
+        return code
     errors.add(
         path,
         "ISO 3166-1 の2文字の国・地域コード（例：GB、US）または EU で入力してください。",

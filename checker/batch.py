@@ -35,6 +35,7 @@ from .answers import (
 )
 from .calldata import Call
 from .engine import evaluate
+from .values import read_whole
 
 REPORT_COLUMNS = (
     "row", "id", "verdict", "failed_rules", "missing_rules", "warned_rules",
@@ -99,8 +100,9 @@ def _bool(column: str, text: str) -> bool:
 
 
 def _count(column: str, text: str) -> int:
-    if text.strip().isdigit():
-        return int(text.strip())
+    count = read_whole(text.strip())
+    if count is not None:
+        return count
     raise _Cell(column, "0以上の整数で入力してください。", "Write a whole number, 0 or more.")
 
 
@@ -154,9 +156,10 @@ class Place:
 
 
 def _pattern(name: str) -> re.Pattern[str]:
-    """A declared column name as a pattern: {n} a number from 1, {year} four digits."""
-    escaped = re.escape(name).replace(re.escape("{n}"), r"(?P<n>[1-9]\d*)")
-    return re.compile(escaped.replace(re.escape("{year}"), r"(?P<year>\d{4})"))
+    """A declared column name as a pattern: {n} a number from 1 (no leading zero, at most three
+    digits: far more than any list allows), {year} four digits; ASCII digits only."""
+    escaped = re.escape(name).replace(re.escape("{n}"), r"(?P<n>[1-9]\d{0,2})")
+    return re.compile(escaped.replace(re.escape("{year}"), r"(?P<year>\d{4})"), re.ASCII)
 
 
 _PATTERNS = tuple(
