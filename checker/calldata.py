@@ -65,8 +65,12 @@ class Rule:
     title: Localized
     text: Localized
     source: Citation
+    """Where the call material says it; the first of `sources`, which the checker's findings name."""
     outcomes: Mapping[str, Outcome]
     constants: Mapping[str, Any]
+    sources: tuple[Citation, ...]
+    """Every heading the rule's clauses come from (`source` as an array in the file), `source`
+    first; a rule whose clauses are on one slide has that one."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,9 @@ class Event:
     detail: Localized | None
     planned: bool
     source: Citation
+    """Where the call material dates it; the first of `sources`."""
+    sources: tuple[Citation, ...]
+    """Every heading the event's wording comes from (its date and, say, a note from another slide)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,10 +131,17 @@ class Call:
     fiscal_year: int
     title: Localized
     contact: str
+    updated: dt.date
+    """When the call's data was last revised (`[call] updated`): declared, so a rebuild or a fresh
+    checkout says the same; every page shows it. A follow-up call that declares none inherits it."""
     tracks: Mapping[str, Track]
     fields: Mapping[str, Named]
     countries: Mapping[str, Named]
     eu_members: frozenset[str]
+    eu_unlisted: Mapping[str, Named]
+    """The EU member states the call does not list, by code, with their names (`[eu.names]`) and
+    the citation of the EU's own list of its members (`eu.members_source`): the call names none of
+    them, so neither their membership nor their names come from the call material."""
     research_security_fields: frozenset[str]
     aspire_calls: Mapping[str, Named]
     schedule: Mapping[str, Event]
@@ -222,6 +236,12 @@ class _Reader:
         except ValueError as error:
             raise self.fail(str(error)) from None
 
+    def day(self) -> dt.date:
+        value = self.of(dt.date, "a date, e.g. 2025-04-01")
+        if isinstance(value, dt.datetime):  # a datetime is a date too
+            raise self.fail("must be a date without a time, e.g. 2025-04-01")
+        return value
+
     def aware_datetime(self) -> dt.datetime:
         value = self.of(dt.datetime, "a date-time with a time-zone offset, e.g. 2025-05-12T12:00:00+09:00")
         if value.tzinfo is None:
@@ -229,13 +249,21 @@ class _Reader:
         return value
 
 
-def _citations(documents: Mapping[str, Document]):
-    def citation(reader: _Reader) -> Citation:
+class _Citer:
+    """Reads citations against the call's documents: `cite(r)` one citation, `cite.all(r)` one or
+    an array of them (a fact whose parts are on different slides), every one, the first first."""
+
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        self.documents = documents
+
+    def __call__(self, reader: _Reader) -> Citation:
+        if isinstance(reader.value, list):
+            raise reader.fail("must be one citation here: a heading of the briefing, or { document, heading }")
         if isinstance(reader.value, str):
             citation = Citation("briefing", reader.text())
         else:
             citation = Citation(reader["document"].text(), reader["heading"].text())
-        document = documents.get(citation.document)
+        document = self.documents.get(citation.document)
         if document is None:
             raise reader.fail(f"cites unknown document {citation.document!r}")
         if citation.heading not in document.headings:
@@ -244,7 +272,15 @@ def _citations(documents: Mapping[str, Document]):
             )
         return citation
 
-    return citation
+    def all(self, reader: _Reader) -> tuple[Citation, ...]:
+        if not isinstance(reader.value, list):
+            return (self(reader),)
+        found = tuple(self(item) for item in reader.elements())
+        if not found:
+            raise reader.fail("must cite at least one heading")
+        if len(set(found)) != len(found):
+            raise reader.fail("cites the same heading twice")
+        return found
 
 
 def _document(doc_id: str, r: _Reader) -> Document:
@@ -259,7 +295,7 @@ def _document(doc_id: str, r: _Reader) -> Document:
     )
 
 
-def _track(track_id: str, r: _Reader, cite) -> Track:
+def _track(track_id: str, r: _Reader, cite: _Citer) -> Track:
     cap = r["direct_cost_cap"].integer(1)
     rate = r["indirect_rate_percent"].integer(0)
     exact = r["total_with_indirect_exact"].integer(1)
@@ -274,6 +310,15 @@ def _track(track_id: str, r: _Reader, cite) -> Track:
             f"FY{first}–FY{last} does not match the period {r['period_start'].value}–{r['period_end'].value}, "
             f"which spans FY{period.start.fiscal_year}–FY{period.end.fiscal_year} (April–March)"
         )
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    duration = r["duration_years"].integer(1)
+    if not (duration - 1) * 12 < months < (duration + 1) * 12:
+        # A call prints a period's length in round years ("5年間" for December to March, 5 years
+        # and 4 months): more than a year apart is a typing error, not rounding.
+        raise r["duration_years"].fail(
+            f"is {duration}, but the period {r['period_start'].value}–{r['period_end'].value} spans {months} months, "
+            f"more than a year away from {duration} years"
+        )
     return Track(
         id=track_id,
         name=r["name"].localized(),
@@ -285,7 +330,7 @@ def _track(track_id: str, r: _Reader, cite) -> Track:
         total_with_indirect_printed=r["total_with_indirect_printed"].integer(1),
         direct_cost_cap_label=r["direct_cost_cap_label"].localized(),
         total_with_indirect_printed_label=r["total_with_indirect_printed_label"].localized(),
-        duration_years=r["duration_years"].integer(1),
+        duration_years=duration,
         period=period,
         first_fiscal_year=first,
         last_fiscal_year=last,
@@ -293,7 +338,7 @@ def _track(track_id: str, r: _Reader, cite) -> Track:
     )
 
 
-def _named_list(r: _Reader, id_key: str, cite) -> dict[str, Named]:
+def _named_list(r: _Reader, id_key: str, cite: _Citer) -> dict[str, Named]:
     named: dict[str, Named] = {}
     for item in r.elements():
         item_id = item[id_key].text()
@@ -305,12 +350,13 @@ def _named_list(r: _Reader, id_key: str, cite) -> dict[str, Named]:
     return named
 
 
-def _event(r: _Reader, cite) -> Event:
+def _event(r: _Reader, cite: _Citer) -> Event:
     at = r.get("at")
     from_month, to_month = r.get("from_month"), r.get("to_month")
     if (at is None) == (from_month is None):
         raise r.fail("needs either `at` (an exact date-time) or `from_month`/`to_month` (an approximate span)")
     when, detail, planned = r.get("when"), r.get("detail"), r.get("planned")
+    sources = cite.all(r["source"])
     return Event(
         id=r["id"].text(),
         title=r["title"].localized(),
@@ -319,14 +365,15 @@ def _event(r: _Reader, cite) -> Event:
         when=when.localized() if when else None,
         detail=detail.localized() if detail else None,
         planned=planned.of(bool, "true or false") if planned else False,
-        source=cite(r["source"]),
+        source=sources[0],
+        sources=sources,
     )
 
 
 _RULE_KEYS = {"code", "page", "title", "text", "source", "outcomes"}
 
 
-def _rule(rule_id: str, r: _Reader, cite) -> Rule:
+def _rule(rule_id: str, r: _Reader, cite: _Citer) -> Rule:
     if r.value is False:
         raise r.fail("is false, which drops a rule inherited from the call a file follows; this call follows none")
     outcomes: dict[str, Outcome] = {}
@@ -338,16 +385,57 @@ def _rule(rule_id: str, r: _Reader, cite) -> Rule:
         outcomes[key] = Outcome(key, status, o["message"].localized(), next_step.localized() if next_step else None)
     constants = {name: value for name, value in r.value.items() if name not in _RULE_KEYS}
     code = r.get("code")
+    sources = cite.all(r["source"])
     return Rule(
         id=rule_id,
         code=code.text() if code else rule_id,
         page=r["page"].text(),
         title=r["title"].localized(),
         text=r["text"].localized(),
-        source=cite(r["source"]),
+        source=sources[0],
         outcomes=outcomes,
         constants=constants,
+        sources=sources,
     )
+
+
+def _eu_unlisted(eu: _Reader, members: frozenset[str], countries: Mapping[str, Named], cite: _Citer) -> dict[str, Named]:
+    """The EU members the call does not list, each with its name from `[eu.names]`: a name for
+    every one of them (the pages and the checker show names, not codes), none for a code that is
+    no member. A member the call lists is named by the call (`countries`); a name for it here (a
+    follow-up call that lists a member the call before did not) is not shown."""
+    unlisted = sorted(members - set(countries))
+    names = eu.get("names")
+    source = eu.get("members_source")
+    if unlisted and (names is None or source is None):
+        missing = "names" if names is None else "members_source"
+        raise eu.fail(
+            f"needs `{missing}`: the call does not list {', '.join(unlisted)}, so their names (`[eu.names]`, "
+            "a text in ja and en by code) and the citation of the EU's own list of its members (`members_source`) "
+            "must be given", f"{eu.key}.{missing}",
+        )
+    if names is None or source is None:
+        return {}
+    citation = cite(source)
+    if citation.document == "briefing":
+        raise source.fail("must cite the EU's own list of its members, not the call material, which names none of them")
+    named = dict(names.items())
+    for code in sorted(set(named) - members):
+        raise named[code].fail(f"{code!r} is not one of eu.members: only a member state needs a name here")
+    for code in unlisted:
+        if code not in named:
+            raise names.fail(f"has no name for {code}, an EU member state the call does not list", f"{names.key}.{code}")
+    return {code: Named(code, named[code].localized(), citation) for code in unlisted}
+
+
+def _updated(r: _Reader, documents: Mapping[str, Document]) -> dt.date:
+    """The date the data was last revised: never before a document it quotes was issued, which
+    catches a date left behind when a follow-up call's file adds its new year's material."""
+    updated = r.day()
+    for document in documents.values():
+        if document.date is not None and updated < document.date:
+            raise r.fail(f"{updated} is before {document.id!r}, which the data quotes, was issued ({document.date})")
+    return updated
 
 
 def _walk_localized(r: _Reader) -> None:
@@ -379,10 +467,16 @@ def parse_call(
     documents = {doc_id: _document(doc_id, r) for doc_id, r in root["documents"].items()}
     if "briefing" not in documents:
         raise root["documents"].fail("needs the primary document `briefing`, which plain-string citations cite")
-    cite = _citations(documents)
+    cite = _Citer(documents)
 
     call = root["call"]
     tracks = {track_id: _track(track_id, r, cite) for track_id, r in root["tracks"].items()}
+    rates = {track.indirect_rate_percent for track in tracks.values()}
+    if len(rates) > 1:
+        raise root["tracks"].fail(
+            f"give indirect_rate_percent {', '.join(f'{t.id} {t.indirect_rate_percent}' for t in tracks.values())}: "
+            "the pages and the checker state one indirect-cost rate for the whole call"
+        )
     fields = _named_list(root["fields"], "id", cite)
     countries = _named_list(root["countries"], "code", cite)
     for code in countries:
@@ -393,6 +487,7 @@ def parse_call(
     for code in sorted(eu_members - ALPHA2):
         raise eu["members"].fail(f"{code!r} is not an ISO 3166-1 alpha-2 code")
     cite(eu["source"])
+    eu_unlisted = _eu_unlisted(eu, eu_members, countries, cite)
 
     security = root["research_security"]
     security_fields = frozenset(f.text() for f in security["fields"].elements())
@@ -414,11 +509,20 @@ def parse_call(
     for key in ("proposal_points", "po_comments"):
         for item in root[key].elements():
             cite(item["source"])
+    points = {point["id"].text() for point in root["proposal_points"].elements()}
+    for comment in root["po_comments"].elements():
+        point = comment.get("point")
+        if point is not None and point.text() not in points:
+            raise point.fail(f"{point.value!r} is not the id of one of the proposal_points ({', '.join(sorted(points))})")
+    special = root.get("special_requirements")
+    if special is not None:
+        cite(special["source"])
     cite(root["distinctive_activities_meta"]["source"])
     cite(call["source"])
     cite(root["programme"]["source"])
 
     rules = {rule_id: _rule(rule_id, r, cite) for rule_id, r in root["rules"].items()}
+    updated = _updated(call["updated"], documents)
     follows = call.get("follows")
     return Call(
         id=call["id"].text(),
@@ -427,10 +531,12 @@ def parse_call(
         fiscal_year=call["fiscal_year"].integer(2000),
         title=call["title"].localized(),
         contact=call["contact"].text(),
+        updated=updated,
         tracks=tracks,
         fields=fields,
         countries=countries,
         eu_members=eu_members,
+        eu_unlisted=eu_unlisted,
         research_security_fields=security_fields,
         aspire_calls=aspire_calls,
         schedule=schedule,

@@ -23,6 +23,7 @@ from .budget import summarize
 from .calldata import Call, CallDataError, identity, inherit, parse_call, read_data
 from .formatting import Renderable
 from .rules import Context, applied, finding, verify_rules
+from .schema import check as check_schema
 from .texts import call_params, common_indirect_rate, fill_call_texts, refuse_typed_figures
 
 CALLS_PACKAGE_DIR = "calls"
@@ -97,9 +98,11 @@ class _Folder:
 
 
 def _typed(raw: dict[str, Any], source: _File, digest: str) -> Call:
-    """Validate the merged data, refuse typed-out figures, fill the texts outside the rules with
+    """Check the merged data against the call file's declaration (checker/schema.py), validate
+    it, refuse typed-out figures, fill the texts outside the rules with
     this call's figures (which need the typed call: so parse, fill, parse again) and check the
     rules against their code."""
+    check_schema(raw, source.file)
     unfilled = parse_call(raw, source.file, digest, own=source.own)
     refuse_typed_figures(unfilled)
     data = fill_call_texts(raw, call_params(unfilled), source.file)
@@ -230,8 +233,9 @@ DIGEST_SHOWN = 12
 
 def judged_by(call: Call) -> dict[str, str]:
     """Which call data a result was judged by: the short SHA-256 of the call's file (and of the
-    files it follows), so an office can tell results judged by different data apart."""
-    return {"sha256": call.digest[:DIGEST_SHOWN]}
+    files it follows), so an office can tell results judged by different data apart, and the day
+    the data says it was last revised."""
+    return {"sha256": call.digest[:DIGEST_SHOWN], "updated": call.updated.isoformat()}
 
 
 def _shipped_unless(given: Mapping[str, Call] | None) -> Mapping[str, Call]:

@@ -7,6 +7,7 @@ messages and the guidance pages print every figure the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ LANGS: tuple[Lang, Lang] = ("ja", "en")
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 _WEEKDAYS_JA = "月火水木金土日"
+_MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
 _MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -94,10 +96,9 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2 or not 1 <= int(month) <= 12:
-            raise ValueError(f"{text!r} is not a month written YYYY-MM")
-        return cls(int(year), int(month))
+        if not (_MONTH.fullmatch(text) and 1 <= int(text[5:]) <= 12):
+            raise ValueError(f"{text!r} is not a month written YYYY-MM, e.g. 2025-12")
+        return cls(int(text[:4]), int(text[5:]))
 
     @property
     def fiscal_year(self) -> int:

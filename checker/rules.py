@@ -52,6 +52,8 @@ class RuleCode:
     """None for a rule's first code; else the calls that use this one (`fy2026`)."""
     outcomes: frozenset[str]
     params: frozenset[str]
+    constants: frozenset[str]
+    """The rule's constants its code reads (their types: checker/schema.py RULE_CONSTANTS)."""
     check: Check
 
     @property
@@ -68,12 +70,14 @@ MESSAGE_PARAMS = frozenset({"track", "field", "subject"})
 
 
 def rule(
-    rule_id: str, outcomes: Sequence[str], params: Sequence[str] = (), version: str | None = None
+    rule_id: str, outcomes: Sequence[str], params: Sequence[str] = (), version: str | None = None,
+    constants: Sequence[str] = (),
 ) -> Callable[[Check], Check]:
-    """Register the code of a rule (or, with `version`, a later version of it; see the module)."""
+    """Register the code of a rule (or, with `version`, a later version of it; see the module);
+    `constants` are the rule's constants the code reads, which each call's rule must then give."""
 
     def register(check: Check) -> Check:
-        code = RuleCode(rule_id, version, frozenset(outcomes), frozenset(params), check)
+        code = RuleCode(rule_id, version, frozenset(outcomes), frozenset(params), frozenset(constants), check)
         if code.id in RULES:
             raise ValueError(f"checker code {code.id!r} is registered twice")
         RULES[code.id] = code
@@ -147,7 +151,9 @@ def counterpart_required(ctx: Context, rule: Rule) -> list[Result]:
 
 @rule("counterpart-country", ["listed", "eu-member-not-listed", "not-listed", "missing"], ["country"])
 def counterpart_country(ctx: Context, rule: Rule) -> list[Result]:
-    """A listed country or region passes; an EU member the list does not name needs JST's word."""
+    """A listed country or region passes; an EU member the list does not name needs JST's word.
+    A country is named as the site names it (the call's list, or the call file's names of the EU
+    members it does not list); any other is named by the code given."""
     call = ctx.app.call
 
     def judge(counterpart: CounterpartPI) -> Result:
@@ -156,8 +162,9 @@ def counterpart_country(ctx: Context, rule: Rule) -> list[Result]:
             return Result("missing")
         if code in call.countries:
             return Result("listed", params={"country": call.countries[code].name})
-        outcome = "eu-member-not-listed" if code in call.eu_members else "not-listed"
-        return Result(outcome, params={"country": code})
+        if code in call.eu_unlisted:
+            return Result("eu-member-not-listed", params={"country": call.eu_unlisted[code].name})
+        return Result("not-listed", params={"country": code})
 
     return _counterparts(ctx, judge)
 
@@ -166,6 +173,7 @@ def counterpart_country(ctx: Context, rule: Rule) -> list[Result]:
     "counterpart-funding",
     ["funded", "applied-in-time", "applied-too-late", "none", "missing"],
     ["known_by"],
+    constants=["result_known_by"],
 )
 def counterpart_funding(ctx: Context, rule: Rule) -> list[Result]:
     """Already funded, or applied with the result known by the date the call sets."""
@@ -310,6 +318,7 @@ def budget_direct_cap(ctx: Context, rule: Rule) -> list[Result]:
     "budget-network-share",
     ["enough", "too-little", "no-direct-costs", "missing"],
     ["network_direct", "direct", "share", "needed", "shortfall"],
+    constants=["min_percent"],
 )
 def budget_network_share(ctx: Context, rule: Rule) -> list[Result]:
     """Special requirement 3: at least 70 % of direct costs for networks and young researchers,
@@ -404,6 +413,8 @@ def verify_rules(call: Call) -> None:
         code = _code(call, rule)
         key = f"rules.{rule.id}"
         own = set(rule_params(call, rule))
+        for name in sorted(code.constants - set(rule.constants)):
+            raise CallDataError(call.file, key, f"needs `{name}`, which its checker code {code.id!r} reads")
         if set(rule.outcomes) != code.outcomes:
             raise CallDataError(
                 call.file, f"{key}.outcomes",

@@ -37,6 +37,11 @@ def _per_track(call: Call, value) -> Listing:
     )
 
 
+def _quoted(label: Localized) -> Localized:
+    """A label the call prints, as a quotation: 「最大５億円」; the English is a translation."""
+    return Localized(f"「{label.ja}」", label.en)
+
+
 def event_param(event_id: str) -> str:
     """The placeholder of a schedule event with an exact time: `advance-notice` → {advance_notice}."""
     return event_id.replace("-", "_")
@@ -56,7 +61,8 @@ def call_params(call: Call) -> dict[str, Renderable]:
         "indirect_rate": Percent(common_indirect_rate(call)),
         "caps": _per_track(call, lambda t: Yen(t.direct_cost_cap)),
         "totals": _per_track(call, lambda t: Yen(t.total_with_indirect_exact)),
-        "printed_totals": _per_track(call, lambda t: t.total_with_indirect_printed_label),
+        # The call's own wording, quoted (in Japanese 「…」: it keeps the call's full-width digits).
+        "printed_totals": _per_track(call, lambda t: _quoted(t.total_with_indirect_printed_label)),
         "fiscal_years": _per_track(
             call,
             lambda t: Localized(

@@ -24,8 +24,9 @@ COVERED = frozenset(
 )
 """Top-level keys whose changes the sections above report by meaning; any other key that the newer
 file sets differently is reported under "other" with its key."""
-_COVERED_INSIDE = {"call": {"id", "follows", "fiscal_year"}, "eu": {"members"}, "research_security": {"fields"}}
-"""Keys inside a covered table that a section reports; the rest of those tables count as other."""
+_COVERED_INSIDE = {"call": {"id", "follows", "fiscal_year", "updated"}, "eu": {"members"}, "research_security": {"fields"}}
+"""Keys inside a covered table that a section reports, or that says nothing about the call (`updated`,
+when its data was last revised, which every page shows); the rest of those tables count as other."""
 
 
 @dataclass(frozen=True)

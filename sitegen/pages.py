@@ -432,7 +432,7 @@ class _PageContext(_Context):
             id=rule.id,
             title=rule_title(self.call, rule, self.lang),
             text=rule_text(self.call, rule, self.lang),
-            source=self.cite(rule.source),
+            source="\n\n".join(self.cite(source) for source in rule.sources),
             closed_lead=None if self.status.open else self.t("rule.closed_lead"),
         )
 

@@ -44,7 +44,8 @@ class Strings:
         return {key[len(prefix) + 1:]: value[lang] for key, value in self.values.items() if key.startswith(prefix + ".")}
 
     def site_name(self, call: Call) -> dict[str, str]:
-        return {lang: f"{call.title.render(lang)} {self.get('site.name_suffix', lang)}".strip() for lang in LANGS}
+        """A call's guide's name in each language: `site.name` with the call's title as {title}."""
+        return {lang: self.get("site.name", lang).replace("{title}", call.title.render(lang)) for lang in LANGS}
 
 
 def _flatten(file: str, prefix: str, table: Mapping[str, object], out: dict[str, Mapping[str, str]]) -> None:

@@ -124,3 +124,20 @@ def test_a_typed_fiscal_year_is_refused_with_the_placeholder_to_write(tmp_path: 
                      'title.en = "Applying to more than one FY2025 ASPIRE call"')
     assert str(raised.value) == (f"{tmp_path / 'broken.toml'}: rules.multiple-applications.title.en: "
                                  'types the call\'s fiscal year "FY2025" as a literal: write {fiscal_year}')
+
+
+UPDATED = f"updated = {checker.load_call(SOURCE).updated.isoformat()}\n"
+"""The line of the call file that says when its data was last revised."""
+
+
+@pytest.mark.parametrize(("new", "reason"), [
+    ("", "is required but missing"),
+    ('updated = "2026-12-02"\n', "must be a date"),
+    ("updated = 2026-12-02T09:00:00+09:00\n", "must be a date without a time"),
+    # Before the briefing it quotes was issued (2025-03-14): a date left behind.
+    ("updated = 2025-03-01\n", "2025-03-01 is before 'briefing', which the data quotes, was issued (2025-03-14)"),
+])
+def test_the_date_the_data_was_last_revised_is_a_date_after_what_it_quotes(tmp_path: Path, new: str, reason: str) -> None:
+    with pytest.raises(CallDataError) as raised:
+        load_variant(tmp_path, UPDATED, new)
+    assert raised.value.key == "call.updated" and reason in raised.value.reason

@@ -121,7 +121,7 @@ def test_inherited_texts_read_the_follow_ups_own_figures(both: dict[str, checker
     multiple = follow_up.rules["multiple-applications"]
     assert rule_title(follow_up, multiple, "ja") == "2026年度ASPIRE公募への重複申請"
     assert rule_title(follow_up, multiple, "en") == "Applying to more than one FY2026 ASPIRE call"
-    assert "2026年度ASPIRE公募（単独公募（Top・次世代）、日英共同公募、日蘭共同公募）" in rule_text(follow_up, multiple, "ja")
+    assert "2026年度ASPIRE公募（単独公募（トップ・次世代）、日英共同公募、日蘭共同公募）" in rule_text(follow_up, multiple, "ja")
     assert "31 May 2026" in rule_text(follow_up, follow_up.rules["counterpart-funding"], "en")
     # The call it follows keeps its own.
     assert both[FY2025].title.ja == "2025年度 ASPIRE単独公募"
@@ -139,7 +139,7 @@ summary.ja = "{{previous_fiscal_year}}に続き、{{fiscal_year}}も試行しま
 summary.en = "As in {{previous_fiscal_year}}, on trial in {{fiscal_year}} too."
 ''')
     summary = load_calls(folder)["later"].data["research_security"]["summary"]
-    assert summary == {"ja": "2026年度に続き、2027年度も試行します（対象：単独公募（Top・次世代）、日英共同公募、日蘭共同公募）。",
+    assert summary == {"ja": "2026年度に続き、2027年度も試行します（対象：単独公募（トップ・次世代）、日英共同公募、日蘭共同公募）。",
                        "en": "As in FY2026, on trial in FY2027 too."}
 
 

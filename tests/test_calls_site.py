@@ -80,8 +80,11 @@ def test_the_closed_calls_pages_keep_its_own_figures(two_calls_site: Path) -> No
     new = read(two_calls_site, "en", "tracks", NEW).cells
     assert any("¥380,000,000" in cell for cell in old) and not any("¥400,000,000" in cell for cell in old)
     assert any("¥400,000,000" in cell for cell in new) and not any("¥380,000,000" in cell for cell in new)
-    assert "Ireland" in text_of(two_calls_site, "en", "eligibility", NEW)
-    assert "Ireland" not in text_of(two_calls_site, "en", "eligibility", OLD)
+    # Ireland is eligible in the follow-up; FY2025 names it only among the EU members it does not list.
+    listed = {call_id: html_of(two_calls_site, "en", "eligibility", call_id).split('id="countries"', 1)[1].split('id="eu"', 1)
+              for call_id in (OLD, NEW)}
+    assert "Ireland" in listed[NEW][0] and "Ireland" not in listed[NEW][1]
+    assert "Ireland" not in listed[OLD][0] and "Ireland (IE)" in listed[OLD][1]
     # Inherited texts take the follow-up's own figures.
     assert "2026年度" in text_of(two_calls_site, "ja", "multiple-applications", NEW)
     assert "FY2026" in text_of(two_calls_site, "en", "multiple-applications", NEW)
@@ -149,8 +152,10 @@ def test_search_stays_within_the_call_being_read(two_calls_site: Path, tmp_path:
     from tests.test_mkdocs_build import run_search
 
     found = run_search(two_calls_site / call_root("en", NEW), tmp_path, "Ireland")
-    assert found["Ireland"], "the follow-up's own search finds its new country"
-    assert run_search(two_calls_site / call_root("en", OLD), tmp_path, "Ireland")["Ireland"] == []
+    assert "eligibility/#counterpart-country" in found["Ireland"], "the follow-up's own search finds its new country"
+    # FY2025's own finds it only where FY2025 names it: among the EU members it does not list.
+    old = run_search(two_calls_site / call_root("en", OLD), tmp_path, "Ireland")["Ireland"]
+    assert "eligibility/#eu" in old and "eligibility/#counterpart-country" not in old
 
 
 def test_the_current_call_is_the_checkers_current_call(two_calls: Path) -> None:

@@ -4,6 +4,7 @@ figures and, for refused input, the fields named. The same cases run in Pyodide 
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,17 @@ from tests.golden import GoldenCase, load_cases
 CASES = load_cases()
 SHIPPED = "aspire-fy2025-single"
 RULE_IDS = list(checker.calls()[SHIPPED].rules)
-SHIPPED_SHA256 = hashlib.sha256(
-    (Path(__file__).resolve().parent.parent / "site_src" / "calls" / f"{SHIPPED}.toml").read_bytes()
-).hexdigest()
+SHIPPED_FILE = (Path(__file__).resolve().parent.parent / "site_src" / "calls" / f"{SHIPPED}.toml").read_bytes()
+SHIPPED_SHA256 = hashlib.sha256(SHIPPED_FILE).hexdigest()
 """The call file's digest, as `sha256sum` gives it: each result names the data it was judged by."""
+SHIPPED_UPDATED = tomllib.loads(SHIPPED_FILE.decode("utf-8"))["call"]["updated"].isoformat()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_golden_case(case: GoldenCase) -> None:
     result = checker.evaluate(case.input)
     assert result["verdict"] == case.verdict, result.get("errors") or result["findings"]
-    assert result["call_data"] == {"sha256": SHIPPED_SHA256[:12]}
+    assert result["call_data"] == {"sha256": SHIPPED_SHA256[:12], "updated": SHIPPED_UPDATED}
     if case.verdict == "invalid":
         assert sorted(error["path"] for error in result["errors"]) == sorted(case.errors)
         return
