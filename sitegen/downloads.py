@@ -1,27 +1,32 @@
 """A call's downloads, written into the call's folder in each language: the call as JSON, the
-schedule as an iCalendar file, and a blank spreadsheet for checking many plans at once.
+schedule as an iCalendar file, and a blank spreadsheet for checking many plans at once, as CSV
+and as an Excel workbook (checker/template.py: notes, drop-down lists, a sheet on filling it in).
 
 `call.json` lets portals and research offices reuse the very data the pages are rendered from,
 so it is the parsed call file itself, dates as ISO 8601. `schedule.ics` (RFC 5545) puts the dates
 in the reader's calendar, in the site's language: the exact moments (advance notice, deadline) as
-timed events in UTC, so no calendar can misread the time zone; the steps the call gives only as
-months (review, interviews, results, start) as all-day spans over those months, shown as free
-time and marked tentative when the call says "planned", with the call's own wording of the
-timing in the title, because a span of whole months overstates how precise they are. A closed
-call's calendar says so in its name and description: it is kept for reference.
+timed events in UTC, so no calendar can misread the time zone; the steps the call dates only
+roughly (review, interviews, results, start) as all-day spans, shown as free time and marked
+tentative when the call says "planned". Such a span covers the thirds of a month the call's
+wording names (5月下旬～8月上旬: 21 May to 10 August), else its whole months, and the call's own
+wording stands in its title and description, because any span of days overstates how precise the
+call is. A closed call's calendar says so in its name and description: it is kept for reference.
 """
 
 from __future__ import annotations
 
+import calendar as gregorian
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from checker import Call
+from checker import Call, CallDataError
 from checker.batch import template_header
 from checker.calldata import Event
 from checker.formatting import LANGS, Lang, fill
+from checker.template import template_xlsx
 
 from .citations import cite
 from .layout import call_dir
@@ -31,7 +36,8 @@ from .strings import Strings
 CALL_JSON = "call.json"
 CALENDAR = "schedule.ics"
 BATCH_TEMPLATE = "batch-template.csv"
-FILES = {"call_json": CALL_JSON, "calendar": CALENDAR, "batch_template": BATCH_TEMPLATE}
+BATCH_WORKBOOK = "batch-template.xlsx"
+FILES = {"call_json": CALL_JSON, "calendar": CALENDAR, "batch_template": BATCH_TEMPLATE, "batch_workbook": BATCH_WORKBOOK}
 """The downloads by role, for the pages that link to them."""
 
 
@@ -43,6 +49,7 @@ def write_downloads(call: Call, strings: Strings, status: Status, site_dir: Path
         (root / CALL_JSON).write_text(content, encoding="utf-8")
         (root / CALENDAR).write_bytes(calendar(call, strings, lang, status).encode("utf-8"))
         (root / BATCH_TEMPLATE).write_bytes(batch_template(call).encode("utf-8"))
+        (root / BATCH_WORKBOOK).write_bytes(template_xlsx(call, lang))
 
 
 def batch_template(call: Call) -> str:
@@ -97,15 +104,16 @@ def calendar(call: Call, strings: Strings, lang: Lang, status: Status) -> str:
 
 def _event(call: Call, strings: Strings, lang: Lang, event: Event, now: dt.datetime) -> list[str]:
     title = event.title.render(lang)
+    notes = [event.detail.render(lang)] if event.detail else []
     if event.at is None and event.when is not None:
         title = fill(strings.get("site.calendar.approximate", lang), lang, {"title": title, "when": event.when})
-    notes = [event.detail.render(lang)] if event.detail else []
+        notes.insert(0, fill(strings.get("site.calendar.when", lang), lang, {"when": event.when}))
     description = "\n".join([*notes, cite(call, strings, lang, event.source)])
     return [
         "BEGIN:VEVENT",
         f"UID:{call.id}.{event.id}",
         f"DTSTAMP:{_utc(now)}",
-        *_when(event),
+        *_when(call, event),
         f"SUMMARY;LANGUAGE={lang}:{_text(title)}",
         f"DESCRIPTION;LANGUAGE={lang}:{_text(description)}",
         f"STATUS:{'TENTATIVE' if event.planned else 'CONFIRMED'}",
@@ -113,18 +121,41 @@ def _event(call: Call, strings: Strings, lang: Lang, event: Event, now: dt.datet
     ]
 
 
-def _when(event: Event) -> list[str]:
-    """An exact moment as a time in UTC; a span of months as whole days, shown as free time."""
+def _when(call: Call, event: Event) -> list[str]:
+    """An exact moment as a time in UTC; a rough span as whole days, shown as free time."""
     if event.at is not None:
         return [f"DTSTART:{_utc(event.at)}"]
-    assert event.months is not None, "calldata gives an event either `at` or months"
-    start, end = event.months.start, event.months.end
-    after_end = dt.date(end.year + end.month // 12, end.month % 12 + 1, 1)  # DTEND is exclusive
+    first, last = _span(call, event)
     return [
-        f"DTSTART;VALUE=DATE:{dt.date(start.year, start.month, 1):%Y%m%d}",
-        f"DTEND;VALUE=DATE:{after_end:%Y%m%d}",
+        f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",  # DTEND is exclusive
         "TRANSP:TRANSPARENT",
     ]
+
+
+_THIRDS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+"""The thirds of a month a Japanese date may name, as first and last day (下旬 ends with the month)."""
+_MONTH_WORDS = re.compile(r"(\d{1,2})月(" + "|".join(_THIRDS) + ")?")
+
+
+def _span(call: Call, event: Event) -> tuple[dt.date, dt.date]:
+    """The first and last day of a step the call dates only roughly: its months (`from_month`,
+    `to_month`), narrowed to the thirds of a month its printed wording (`when.ja`, as the call
+    material writes it) names at either end: 5月下旬～8月上旬 is 21 May to 10 August. The months
+    the wording names must be the declared ones, or the calendar would contradict the page."""
+    assert event.months is not None, "calldata gives an event either `at` or months"
+    start, end = event.months.start, event.months.end
+    wording = event.when.ja if event.when else ""
+    named = _MONTH_WORDS.findall(wording)
+    if named and (int(named[0][0]), int(named[-1][0])) != (start.month, end.month):
+        raise CallDataError(call.file, f"schedule[{list(call.schedule).index(event.id)}].when.ja", (
+            f"{wording!r} names {named[0][0]}月 to {named[-1][0]}月, but from_month and to_month "
+            f"are {start.year}-{start.month:02d} and {end.year}-{end.month:02d}"))
+    first_third, last_third = (named[0][1], named[-1][1]) if named else ("", "")
+    month_end = gregorian.monthrange(end.year, end.month)[1]
+    first_day = _THIRDS[first_third][0] if first_third else 1
+    last_day = min(_THIRDS[last_third][1], month_end) if last_third else month_end
+    return dt.date(start.year, start.month, first_day), dt.date(end.year, end.month, last_day)
 
 
 def _utc(moment: dt.datetime) -> str:

@@ -19,8 +19,8 @@ from checker.formatting import LANGS, Lang
 
 from . import checker_page
 from .layout import call_dir, dir_url, relative, up_to_root
-from .mkdocs_build import content_security_policy
-from .status import Status, status_words
+from .mkdocs_build import LANGUAGE_SCRIPT, content_security_policy, favicon, language_names
+from .status import Status, ages, status_words
 from .strings import Strings, StringsError
 
 EMBED_DIR = "embed"
@@ -45,10 +45,13 @@ def write_embeds(call: Call, strings: Strings, status: Status, out_dir: Path) ->
     template = env.get_template(TEMPLATE)
     policy = content_security_policy()
     site_names = strings.site_name(call)
+    names = language_names()
+    age = ages(call.updated, status.now, strings)
     written = []
     for lang in LANGS:
         folder = embed_folder(lang, call.id)
         root = up_to_root(folder)
+        build = relative(folder, call_dir(lang, call.id))  # the call's build, with the theme's files
         words = {key: _site_string(strings, key, lang) for key in ("embed.noscript", "embed.open_guide", "embed.new_tab")}
         page_title = _site_string(strings, "pages.checker.title", lang)
         html = template.render(
@@ -63,7 +66,13 @@ def write_embeds(call: Call, strings: Strings, status: Status, out_dir: Path) ->
             new_tab=words["embed.new_tab"],
             status=status_words(status, strings, lang),
             site_root=root,
-            alternates=[{"lang": other, "href": relative(folder, embed_folder(other, call.id))} for other in LANGS],
+            alternates=[
+                {"lang": other, "name": names[other], "href": relative(folder, embed_folder(other, call.id))}
+                for other in LANGS
+            ],
+            icon=build + favicon(),
+            language_script=build + LANGUAGE_SCRIPT,
+            updated=age[lang],
             form=checker_page.render_form(call, strings, lang, root, status),
         )
         target = out_dir / folder / "index.html"

@@ -125,6 +125,29 @@ def _language_dirs() -> tuple[tuple[str, str], ...]:
     return tuple((language.code, language.subdir) for language in _languages(_read_base_config()))
 
 
+def language_names() -> dict[str, str]:
+    """Each language's name as mkdocs.yml declares it ("日本語", "English"), for the language links
+    of pages written beside MkDocs' (the embed page)."""
+    return dict(_language_names())
+
+
+@functools.cache
+def _language_names() -> tuple[tuple[str, str], ...]:
+    return tuple((language.code, language.name) for language in _languages(_read_base_config()))
+
+
+LANGUAGE_SCRIPT = "assets/javascripts/aspire-language.js"
+"""The theme's script that carries a page's #fragment along its language links
+(templates/overrides/assets/javascripts/), below each build's folder: for pages written beside."""
+
+
+@functools.cache
+def favicon() -> str:
+    """The site's icon below each build's folder (mkdocs.yml theme.favicon, else Material's), for
+    pages written beside MkDocs': without one a browser asks for /favicon.ico, which is no file."""
+    return str(_read_base_config()["theme"].get("favicon", "assets/images/favicon.png"))
+
+
 @functools.cache
 def content_security_policy() -> str:
     """The site's Content-Security-Policy (mkdocs.yml ``extra.content_security_policy``), for
@@ -264,6 +287,9 @@ def _up_to_root(source: _Language, prefix: str, page_url: str) -> str:
     return "../" * depth
 
 
+_EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</urlset>\n'
+
+
 class _AlternatesPlugin(BasePlugin):
     """Give templates ``alternates``: this page in every language.
 
@@ -271,6 +297,12 @@ class _AlternatesPlugin(BasePlugin):
     overrides in templates/overrides use this list instead, so the language
     switch and the hreflang links stay on the current page.  Also
     ``site_root``: the relative URL from the page to the whole site's root.
+
+    Material's script still fetches ``sitemap.xml`` beside every hreflang
+    link, to look the current page up in the other language's sitemap, which
+    these links make needless.  So every page's folder gets one, listing no
+    page (a sitemap lists only URLs below its own folder): the fetch finds it
+    instead of a 404, and the build's own sitemap.xml stays at its root.
     """
 
     def __init__(self, language: _Language, languages: Sequence[_Language], root_url: str | None, prefix: str) -> None:
@@ -279,10 +311,19 @@ class _AlternatesPlugin(BasePlugin):
         self.languages = languages
         self.root_url = root_url
         self.prefix = prefix
+        self.folders: set[str] = set()
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for folder in self.folders:
+            sitemap = Path(config.site_dir) / folder / "sitemap.xml"
+            if not sitemap.exists():  # the build's root has MkDocs' own
+                sitemap.write_text(_EMPTY_SITEMAP, encoding="utf-8")
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
+        # Where Material looks: "sitemap.xml" resolved against the page's URL.
+        self.folders.add(posixpath.dirname(page.url))
         context["alternates"] = [
             {
                 "name": alt.name,

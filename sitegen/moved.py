@@ -21,7 +21,7 @@ from checker.formatting import LANGS, Lang
 
 from .embed import EMBED_DIR
 from .layout import call_dir, dir_url, language_dir, relative, up_to_root
-from .mkdocs_build import content_security_policy
+from .mkdocs_build import content_security_policy, favicon
 from .pages import PagesError, page_url, pages_of
 from .paths import ROOT, shown
 from .strings import Strings
@@ -81,6 +81,7 @@ def _write(target: Path, source: PurePosixPath, destination: PurePosixPath, lang
             title=f"{strings.get('site.moved.title', lang)} - {call.title.render(lang)}",
             href=relative(source, destination),
             script=up_to_root(source) + SCRIPT_PATH.as_posix(),
+            icon=up_to_root(source) + favicon(),  # the landing pages' build, at the site's root
             text=strings.get("site.moved.text", lang),
             shown=dir_url(destination),
         ),

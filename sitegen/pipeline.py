@@ -28,7 +28,7 @@ from .moved import MOVED, write_moved
 from .pages import PagesError
 from .paths import ROOT, shown
 from .postbuild import check_site
-from .status import banners, statuses
+from .status import ages, banners, statuses
 from .strings import Strings, StringsError, load_strings
 from .wheel import build_wheel
 
@@ -81,8 +81,14 @@ def build(
         with tempfile.TemporaryDirectory(prefix="aspire-wheel-") as tmp:
             wheel = build_wheel(Path(tmp), calls_path)
             # The landing pages first: MkDocs empties the folder it builds into, the site root here.
-            build_site(landing.docs, out_dir, site_name=_landing_name(strings), nav=landing.nav, palette_names=palette)
+            # They show every call's data, so they are as new as the newest.
+            newest = max(call.updated for call in calls.values())
+            build_site(
+                landing.docs, out_dir, site_name=_landing_name(strings), nav=landing.nav, palette_names=palette,
+                extra={lang: {"updated": line} for lang, line in ages(newest, moment, strings).items()},
+            )
             for call_id, sources in sites.items():
+                status, age = banners(standing[call_id], strings), ages(calls[call_id].updated, moment, strings)
                 build_site(
                     sources.docs,
                     out_dir,
@@ -91,7 +97,7 @@ def build(
                     extra_files=sources.extra_files,
                     palette_names=palette,
                     prefix=call_id,
-                    extra={lang: {"call_status": words} for lang, words in banners(standing[call_id], strings).items()},
+                    extra={lang: {"call_status": status[lang], "updated": age[lang]} for lang in LANGS},
                 )
             runtime.install(out_dir, wheel)
         for call_id, call in calls.items():

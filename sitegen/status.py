@@ -3,8 +3,9 @@ which call is the current one.
 
 The build knows that moment (`pages.build_time()`, SOURCE_DATE_EPOCH honoured); the checker does
 not, so everything a page says about time comes from here: the banner on every page of a call,
-the landing pages' list, the checker's wording of a verdict on a closed call. The current call is
-the checker's own `current_call`, so the landing page and the command line never disagree.
+the landing pages' list, the checker's wording of a verdict on a closed call, and the line under
+every page saying how old its data and the site are. The current call is the checker's own
+`current_call`, so the landing page and the command line never disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from checker import Call, current_call
-from checker.formatting import LANGS, Lang, Moment, fill
+from checker.formatting import JST, LANGS, Date, Lang, Moment, fill
 
 from .layout import call_dir, dir_url, language_dir
 from .strings import Strings
@@ -81,3 +82,18 @@ def status_words(status: Status, strings: Strings, lang: Lang) -> dict[str, str]
 def banners(status: Status, strings: Strings) -> dict[Lang, dict[str, str]]:
     """The banner every page of the call shows, per language (MkDocs `extra.call_status`)."""
     return {lang: status_words(status, strings, lang) for lang in LANGS}
+
+
+def ages(data: dt.date, now: dt.datetime, strings: Strings) -> dict[Lang, list[dict[str, str]]]:
+    """The line under every page, per language (MkDocs `extra.updated`): the day the call data was
+    last revised (`data`) and the day the site was built, each as a `text` to show and an ISO
+    `date` for <time>. The build's day is Japan's, as every date on the site, so the page, its
+    printed summary and the calendar agree on it."""
+    built = now.astimezone(JST).date()
+    return {
+        lang: [
+            {"text": fill(strings.get(f"site.updated.{key}", lang), lang, {"date": Date(day)}), "date": day.isoformat()}
+            for key, day in (("data", data), ("built", built))
+        ]
+        for lang in LANGS
+    }
