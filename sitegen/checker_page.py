@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from checker import Call, answers, batch
@@ -26,10 +25,11 @@ from checker.answers import (
     CHOICE, COUNTRY, DATE, MAX_TEXT, MOMENT, PARTS, ROW_ID, TEXT, TRACKS, WHOLE, YEN, YES_NO, Answer, Column, Kind,
     answers_of, choices, formerly, keys,
 )
-from checker.formatting import JST, FiscalYear, Lang, Localized, Share, Yen
+from checker.formatting import JST, Date, FiscalYear, Lang, Localized, Share, Yen
 from checker.texts import rule_title
 
 from . import runtime
+from .downloads import BATCH_TEMPLATE, BATCH_WORKBOOK
 from .layout import call_dir, dir_url
 from .status import Status, status_words
 from .strings import Strings, StringsError
@@ -38,9 +38,10 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "checker"
 STRINGS_FILE = "site_src/strings/checker.toml"
 OTHER_COUNTRY = "other"
 """The country option that reveals a free code field; never an ISO code (those are upper case)."""
-BATCH_SHOWN = ("row", "id", "verdict", "failed_rules", "missing_rules", "warned_rules", "total")
-"""The batch report's columns the batch page shows, by the report's own names (checker.batch),
-before what could not be read, in the page's language."""
+BATCH_VERDICTS = ("ineligible", "invalid", "incomplete", "eligible")
+"""The verdicts in the order the batch page lists plans and offers them in its filter: the plans
+that fail first, then those that could not be read and those with answers missing, then those
+that meet the call."""
 OFFSET_STEP_MINUTES = 15
 """UTC offsets in use are whole quarter hours (Nepal +05:45, Chatham +12:45)."""
 DROP_DOWNS = frozenset({"field"})
@@ -62,7 +63,7 @@ def render_form(call: Call, strings: Strings, lang: Lang, root: str, status: Sta
         "countries": [(country.id, country.name.render(lang)) for country in call.countries.values()],
         "eu_unlisted": _eu_members_not_listed(call, lang),
         "other": OTHER_COUNTRY,
-        "offsets": [(value, f"UTC{value}" + (f" ({s['submission.jst']})" if value == jst else "")) for value in _offsets()],
+        "offsets": [(value, f"UTC{value}" + (_aside(s["submission.jst"], lang) if value == jst else "")) for value in _offsets()],
         "default_offset": jst,
         "max_text": MAX_TEXT,
         "download_mb": str(round(runtime.download_bytes() / 1e6)),
@@ -71,12 +72,21 @@ def render_form(call: Call, strings: Strings, lang: Lang, root: str, status: Sta
     return _raw_html(_environment().get_template("form.html").render(context))
 
 
+def _aside(text: str, lang: Lang) -> str:
+    """A note in brackets after a value: full-width brackets around Japanese text."""
+    return f"（{text}）" if lang == "ja" else f" ({text})"
+
+
 def render_batch(call: Call, strings: Strings, lang: Lang, root: str, status: Status) -> str:
-    """The batch page's form: a file in, the checker's batch report out (web/checker/batch.mjs)."""
+    """The batch page's form: a file in, each plan's result and the report's downloads out
+    (web/checker/batch.mjs), with the blank spreadsheet beside the file field. `root` is the
+    relative URL of the site root, which the page turns into the absolute address its reports'
+    links to the rules start with, wherever the site is served."""
     page = _environment().get_template("batch.html")
-    data = _page_data(call, strings, lang, root, status) | {"shown": BATCH_SHOWN}
+    data = _page_data(call, strings, lang, root, status) | {"site": root, "verdicts": BATCH_VERDICTS}
     accept = ",".join([*batch.FORMATS, "text/csv"])
-    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept))
+    templates = {"xlsx": f"{data['guide']}{BATCH_WORKBOOK}", "csv": f"{data['guide']}{BATCH_TEMPLATE}"}
+    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept, templates=templates))
 
 
 def _raw_html(html: str) -> str:
@@ -172,8 +182,8 @@ def _option_hint(answer: Answer, value: str, call: Call, s: _Words, lang: Lang) 
     if answer.values != TRACKS:
         return None
     track = call.tracks[value]
-    cap = _fill(s["track.cap"], cap=track.direct_cost_cap_label.render(lang), period=track.period.render(lang))
-    return f"{track.researchers.render(lang)} {cap}"
+    return _fill(s["track.option"], researchers=track.researchers.render(lang),
+                 cap=track.direct_cost_cap_label.render(lang), period=track.period.render(lang))
 
 
 def _input_keys() -> dict[str, dict[str, object]]:
@@ -228,7 +238,11 @@ def _page_data(call: Call, strings: Strings, lang: Lang, root: str, status: Stat
         "lang": lang,
         "guide": root + dir_url(call_dir(lang, call.id)),
         "status": {key: words[key] for key in ("state", "label", "text")},
+        "title": call.data["call"]["title"][lang],
+        "built": Date(status.now.astimezone(JST).date()).render(lang),
+        "updated": Date(call.updated).render(lang),
         "other": OTHER_COUNTRY,
+        "contact": call.contact,
         "years": {track.id: [track.first_fiscal_year, track.last_fiscal_year] for track in call.tracks.values()},
         "formats": _formats(lang),
         "strings": strings.with_prefix("checker", lang),
@@ -237,10 +251,9 @@ def _page_data(call: Call, strings: Strings, lang: Lang, root: str, status: Stat
 
 
 def _eu_members_not_listed(call: Call, lang: Lang) -> list[tuple[str, str]]:
-    """EU member states the call does not name, with their names from CLDR (the call has none)."""
-    territories = Locale.parse(lang).territories
-    codes = call.eu_members - set(call.countries)
-    return sorted(((code, territories.get(code, code)) for code in codes), key=lambda item: item[1])
+    """EU member states the call does not name, with the names the call file gives them
+    (`[eu.names]`), as the guide's list and the checker's findings name them."""
+    return sorted(((code, named.name.render(lang)) for code, named in call.eu_unlisted.items()), key=lambda item: item[1])
 
 
 def _offset(delta: dt.timedelta | None) -> str:

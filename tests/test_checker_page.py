@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zipfile
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -78,15 +79,24 @@ def form(lang: Lang) -> _Elements:
     return parser
 
 
-def test_the_lock_lists_only_the_wheel_with_its_sha256(built_site: Path) -> None:
+def test_the_lock_lists_the_wheels_with_their_sha256(built_site: Path) -> None:
+    """The checker wheel, and the workbook wheels the batch page loads for an .xlsx: at the
+    versions requirements.txt pins, precompiled (bytecode only), openpyxl needing et-xmlfile."""
     lock = json.loads((built_site / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
     upstream = json.loads((runtime.PYODIDE_DIR / "pyodide-lock.json").read_text("utf-8"))
     assert lock["info"] == upstream["info"]
-    assert list(lock["packages"]) == ["aspire-checker"]
-    entry = lock["packages"]["aspire-checker"]
-    wheel = built_site / "pyodide" / entry["file_name"]
-    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
-    assert entry["imports"] == ["checker"]
+    assert sorted(lock["packages"]) == sorted(["aspire-checker", *runtime.WORKBOOK_PACKAGES])
+    for name, entry in lock["packages"].items():
+        wheel = built_site / "pyodide" / entry["file_name"]
+        assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest(), name
+    assert lock["packages"]["aspire-checker"]["imports"] == ["checker"]
+    assert lock["packages"]["openpyxl"]["depends"] == ["et-xmlfile"]
+    for name in runtime.WORKBOOK_PACKAGES:
+        entry = lock["packages"][name]
+        assert runtime.pinned(name).endswith(f"=={entry['version']}") and entry["imports"], name
+        with zipfile.ZipFile(built_site / "pyodide" / entry["file_name"]) as wheel:
+            names = wheel.namelist()
+        assert not [n for n in names if n.endswith(".py")] and any(n.endswith(".pyc") for n in names), name
 
 
 def test_the_runtime_and_assets_are_shipped_once(built_site: Path) -> None:
@@ -137,5 +147,7 @@ def test_every_string_the_script_names_exists() -> None:
     strings = load_strings(DEFAULT_STRINGS).with_prefix("checker", "en")
     source = "\n".join(path.read_text("utf-8") for path in runtime.WEB_CHECKER.glob("*.mjs"))
     named = set(re.findall(r"""\bt\(\s*["']([\w.-]+)["']""", source))
+    # A count's words (page.mjs, plural): a string per plural category, English's one and other.
+    named |= {f"{key}.{form}" for key in re.findall(r"""\bplural\(\s*["']([\w.-]+)["']""", source) for form in ("one", "other")}
     named |= {f"result.verdict.{verdict}" for verdict in VERDICTS} | {f"result.status.{status}" for status in STATUSES}
     assert named - set(strings) == set()

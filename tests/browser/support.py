@@ -10,11 +10,11 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 import checker
 from checker import Call, answers
-from checker.formatting import Lang
+from checker.formatting import FiscalYear, Lang
 from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.strings import load_strings
 from tests.browser.navigation import CALL_ID, guide_root
@@ -58,6 +58,22 @@ def yes(lang: Lang) -> str:
 def _answer(key: str) -> answers.Answer:
     (found,) = [each for each in answers.ANSWERS if each.key == key]
     return found
+
+
+def group(scope: Page | Locator, name: str) -> Locator:
+    """A fieldset by its legend (a counterpart PI, the PI, a fiscal year's budget)."""
+    return scope.get_by_role("group", name=name, exact=True)
+
+
+def choose(scope: Page | Locator, legend: str, option: str) -> None:
+    """Pick a radio the way a user does: by its question and its label."""
+    group(scope, legend).get_by_role("radio", name=option, exact=True).check()
+
+
+def line_field(page: Page, lang: Lang, year: int, n: int, column: str) -> Locator:
+    """A budget line's field by its label: the fiscal year, the line's number and the column."""
+    label = say(lang, "budget.line_label", year=FiscalYear(year).render(lang), n=n, column=asked(lang, column))
+    return page.get_by_label(label, exact=True)
 
 
 def verdict(lang: Lang, verdict: str) -> str:

@@ -4,12 +4,17 @@
 
 import { evaluateText, parseYen, ready } from "./api.mjs";
 import { fillForm, readForm, setUpForm } from "./form.mjs";
+import { showHandover } from "./handover.mjs";
 import { t } from "./page.mjs";
-import { focusResult, showFailure, showResult } from "./results.mjs";
+import { errorAt, focusResult, judged, showFailure, showResult } from "./results.mjs";
 import { enableDownloads, readAnswers, setUpKeep, writeAnswers } from "./share.mjs";
 
 const root = /** @type {HTMLElement} */ (document.getElementById("ac"));
 const form = /** @type {HTMLFormElement} */ (document.getElementById("ac-form"));
+// What a printed page shows instead of the form (handover.mjs); hidden on screen.
+const handover = document.createElement("section");
+handover.className = "ac-handover";
+root.append(handover);
 
 /** @type {{text: string, result: import("./results.mjs").Result} | null} */
 let latest = null;
@@ -17,9 +22,13 @@ let runs = 0;
 
 /**
  * Evaluate the answers as they are now and show the result, unless newer answers overtake them.
+ * While an answer is typed (`typing` is its control), a result with an error at that control is
+ * held back and the one shown stays: a half-typed answer ("1,") is checked once its field is
+ * left, or on submit, so the result does not flicker while it is typed.
+ * @param {HTMLInputElement} [typing]
  * @returns {Promise<boolean>} whether this run's result is the one shown
  */
-async function update() {
+async function update(typing) {
   const run = ++runs;
   await ready;
   const reading = readForm(form);
@@ -28,10 +37,12 @@ async function update() {
   reading.amounts.forEach((amount, index) => (amount.line.amount = amounts[index] ?? amount.text));
   const text = await evaluateText(reading.input);
   if (run !== runs) return false;
-  const result = JSON.parse(text);
+  const result = judged(JSON.parse(text), reading.errors);
+  if (typing && errorAt(result, reading.fields, typing)) return false;
   latest = { text, result };
   writeAnswers(reading.input, JSON.stringify(reading.input) === blank);
   showResult(result, reading.fields);
+  showHandover(handover, form, result, location.href);
   enableDownloads(result);
   return true;
 }
@@ -53,7 +64,7 @@ root.hidden = false;
 fillForm(form, {});
 const blank = JSON.stringify(readForm(form).input);
 fillFromUrl();
-setUpForm(form, () => void report(update()));
+setUpForm(form, (typing) => void report(update(typing)));
 setUpKeep(() => latest);
 form.addEventListener("submit", (event) => {
   event.preventDefault();

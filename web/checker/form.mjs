@@ -16,6 +16,8 @@ import { data, fiscalYear, grouped, t } from "./page.mjs";
  * @property {Record<string, any>} input   the checker's input, amounts still as typed (see amounts)
  * @property {Map<string, HTMLElement>} fields  input path → the control to focus for it
  * @property {{line: Record<string, any>, text: string}[]} amounts  typed amounts to parse into line.amount
+ * @property {import("./results.mjs").InputError[]} errors  answers the browser cannot read (a date
+ *   typed in part), left out of the input, with what to say at their field
  */
 
 /** @typedef {HTMLInputElement | HTMLSelectElement} Control */
@@ -35,6 +37,10 @@ const asked = (part, key) => declared.asked[part].includes(key);
 const COUNT = /^\d{1,9}$/;
 // What a datetime-local control and a UTC offset make of an ISO 8601 moment.
 const MOMENT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})$/;
+// What a date or time field says when the browser cannot read what was typed into it (its value
+// is then empty, as if nothing were typed): by the field's type.
+/** @type {Record<string, () => string>} */
+const UNREADABLE = { date: () => t("errors.unreadable_date"), "datetime-local": () => t("errors.unreadable_moment") };
 
 /** @param {ParentNode} scope @param {string} key @returns {Control[]} */
 const controls = (scope, key) => [...scope.querySelectorAll(`[data-key="${key}"]`)];
@@ -158,16 +164,16 @@ const blankLine = (row) =>
   !(/** @type {HTMLInputElement} */ (control(row, "network")).checked);
 
 /**
- * The fiscal years the budget table shows: the chosen track's, or every track's while none is
- * chosen, plus any year a line is in (a line outside the period is shown, not dropped).
+ * The fiscal years the budget table shows: the chosen track's (none until a track is chosen, as
+ * the years depend on it), plus any year a line is in (a line outside the period is shown, not
+ * dropped).
  * @param {HTMLFormElement} form
  * @returns {{shown: number[], period: Set<number> | null}}
  */
 function budgetYears(form) {
   const track = answer(form, "track");
-  const spans = track ? [data.years[track]] : Object.values(data.years);
   const period = new Set();
-  for (let year = Math.min(...spans.map((s) => s[0])); year <= Math.max(...spans.map((s) => s[1])); year++) period.add(year);
+  if (track) for (let year = data.years[track][0]; year <= data.years[track][1]; year++) period.add(year);
   const withLines = yearTables().filter((table) => lineRows(table).some((row) => !blankLine(row)));
   const shown = new Set([...period, ...withLines.map((table) => Number(table.dataset.year))]);
   return { shown: [...shown].sort((a, b) => a - b), period: track ? period : null };
@@ -203,6 +209,7 @@ function addLine(table) {
  */
 function syncYears(form) {
   const { shown, period } = budgetYears(form);
+  byId("ac-years-hint").hidden = period !== null;
   for (const table of yearTables()) {
     if (!shown.includes(Number(table.dataset.year))) table.remove();
   }
@@ -246,6 +253,8 @@ export function readForm(form) {
   const fields = new Map();
   /** @type {Reading["amounts"]} */
   const amounts = [];
+  /** @type {Reading["errors"]} */
+  const errors = [];
   /** @type {Record<string, any>} */
   const input = { call: data.call };
 
@@ -259,6 +268,7 @@ export function readForm(form) {
   const put = (target, key, value, path, where) => {
     fields.set(path, where);
     if (value !== null) target[key] = value;
+    else if (where instanceof HTMLInputElement && where.validity.badInput) errors.push({ path, message: { [data.lang]: UNREADABLE[where.type]() } });
   };
   const from = (/** @type {ParentNode} */ scope, /** @type {string} */ key, /** @type {string} */ path, /** @type {Record<string, any>} */ target) =>
     put(target, key, answer(scope, key), path, control(scope, key));
@@ -354,7 +364,7 @@ export function readForm(form) {
     else if (asked("plan", key)) from(form, key, key, input);
   }
   fields.set("", firstControl(form) ?? form);
-  return { input, fields, amounts };
+  return { input, fields, amounts, errors };
 }
 
 /** @param {ParentNode} scope @returns {HTMLElement | undefined} */
@@ -546,15 +556,24 @@ function showDependents(scope) {
   }
 }
 
+/** Whether an answer is typed into the control (text, or a date's and a time's parts). @param {EventTarget | null} control */
+const typedInto = (control) => control instanceof HTMLInputElement && ["text", "date", "datetime-local"].includes(control.type);
+
 /**
  * Wire the form: add and remove buttons, dependent questions, fiscal years that follow the track.
- * `changed` runs after every change of an answer.
+ * `changed` runs after every change of an answer, given the control typed into while its answer
+ * is typed, and with none when a typed answer's field is left: a half-typed answer ("1,") is
+ * then not yet an error (see checker.mjs).
  * @param {HTMLFormElement} form
- * @param {() => void} changed
+ * @param {(typing?: HTMLInputElement) => void} changed
  */
 export function setUpForm(form, changed) {
   // Every control fires "input" on each change of its value; "change" only adjusts the form.
-  form.addEventListener("input", changed);
+  form.addEventListener("input", (event) => changed(typedInto(event.target) ? /** @type {HTMLInputElement} */ (event.target) : undefined));
+  // A date typed in part changes no value (so fires no "input"): leaving the field is the sign.
+  form.addEventListener("focusout", (event) => {
+    if (typedInto(event.target)) changed();
+  });
   form.addEventListener("change", (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
     const item = target.closest("[data-item]");

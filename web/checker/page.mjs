@@ -8,12 +8,18 @@
  * @property {string} guide     relative URL of the call's guide in this language, ending in "/"
  * @property {{state: "open" | "closed", label: string, text: string}} status  where the call stands
  *           at the moment the site was built (sitegen/status.py)
+ * @property {string} title   the call's title in the page's language
+ * @property {string} built   the day the site was built, as the page's language writes a date
+ * @property {string} updated the day the call's data was last revised (`[call] updated`), likewise
  * @property {string} other     the country option that reveals a free code field
+ * @property {string} contact   JST's contact address for the call, which results write as a link
  * @property {Record<string, [number, number]>} years  first and last fiscal year per track
  * @property {{yen: string, fiscal_year: string, share: string}} formats
  * @property {Record<string, string>} strings  checker.* strings in the page's language
  * @property {Record<string, {page: string, title: string}>} rules  each rule's guidance page and title
- * @property {string[]} [shown]  the batch page only: the report's columns its table shows
+ * @property {string} [site]  the batch page only: the relative URL of the site root (its reports'
+ *           links to the rules start from its absolute address)
+ * @property {string[]} [verdicts]  the batch page only: the verdicts in the order it lists plans
  */
 
 /** @type {PageData} */
@@ -38,6 +44,16 @@ export function t(key, params) {
   if (template === undefined) throw new Error(`no string checker.${key}`);
   return fill(template, params);
 }
+
+const plurals = new Intl.PluralRules(data.lang);
+
+/**
+ * A count in words: the string `key` + "." + the plural category of `n` in the page's language
+ * ("1 warning", "2 warnings"), with {n} filled.
+ * @param {string} key
+ * @param {number} n
+ */
+export const plural = (key, n) => t(`${key}.${plurals.select(n)}`, { n });
 
 // Python's {:,} grouping, which checker.formatting.Yen uses in both languages.
 const grouping = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });

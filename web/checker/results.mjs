@@ -1,10 +1,11 @@
-// Showing the checker's result: the verdict, each finding, the budget summary, and the input
-// errors (GOV.UK's error summary: a list of links that lead to each field, plus a message at the
-// field itself). Everything the checker or a link supplies goes in as text (textContent), never
-// as HTML.
+// Showing the checker's result: the verdict with the rules the plan fails, the findings (those
+// to act on first, the rest folded away), the budget summary, and the input errors (GOV.UK's
+// error summary: a list of links that lead to each field, in the page's order, plus a message
+// at the field itself). Everything the checker or a link supplies goes in as text
+// (textContent), never as HTML.
 
 import { describe, undescribe } from "./form.mjs";
-import { data, permille, share, t, yen, fiscalYear } from "./page.mjs";
+import { data, permille, plural, share, t, yen, fiscalYear } from "./page.mjs";
 
 /**
  * @typedef {{path: string, message: Record<string, string>}} InputError
@@ -13,7 +14,7 @@ import { data, permille, share, t, yen, fiscalYear } from "./page.mjs";
  *   direct_cap: number | null, direct_remaining: number | null, fiscal_years: YearFigures[]}} BudgetJson
  * @typedef {{rule: string, status: string, title: Record<string, string>, message: Record<string, string>,
  *   next_step?: Record<string, string>, page: string}} Finding
- * @typedef {{call: string, verdict: string, findings?: Finding[], budget?: BudgetJson, errors?: InputError[]}} Result
+ * @typedef {{call: string, call_data?: {sha256: string, updated: string}, verdict: string, findings?: Finding[], budget?: BudgetJson, errors?: InputError[]}} Result
  */
 
 /** @param {string} id */
@@ -57,53 +58,165 @@ export function showFailure(error) {
   const link = /** @type {HTMLAnchorElement} */ (element("a", t("status_line.guide_link")));
   link.href = data.guide;
   verdict.append(link);
+  $("ac-verdict-failed").hidden = true;
+  onScreen = { json: "", at: [] };
 }
 
 /**
+ * The findings in the order the page shows them, and a summary of them would: the rules the plan
+ * fails, then the warnings, then the answers still needed; the rules met and the information
+ * (`settled`) come last, folded away. Each group keeps the checker's order.
+ * @param {Finding[]} findings
+ */
+export function ordered(findings) {
+  const having = (/** @type {string[]} */ ...statuses) => findings.filter((finding) => statuses.includes(finding.status));
+  return { failed: having("fail"), warned: having("warn"), missing: having("missing"), settled: having("pass", "info") };
+}
+
+/**
+ * The result to show: the checker's, or, when the form holds answers the browser cannot read
+ * (left out of the input, see form.mjs readForm), one to correct that says so beside the
+ * checker's own errors.
+ * @param {Result} result
+ * @param {InputError[]} unreadable
+ * @returns {Result}
+ */
+export function judged(result, unreadable) {
+  if (!unreadable.length) return result;
+  return { call: result.call, call_data: result.call_data, verdict: "invalid", errors: [...unreadable, ...(result.errors ?? [])] };
+}
+
+/**
+ * Whether an error of the result is at `control`.
+ * @param {Result} result
+ * @param {Map<string, HTMLElement>} fields  input path → control (see form.mjs readForm)
+ * @param {HTMLElement} control
+ */
+export const errorAt = (result, fields, control) => (result.errors ?? []).some((error) => fieldFor(error.path, fields) === control);
+
+/** What the page shows: the result, as JSON, and the control each of its errors is at. */
+let onScreen = { json: "", at: /** @type {HTMLElement[]} */ ([]) };
+
+/**
+ * Show a result. The same result at the same controls again changes nothing on the page, so the
+ * link or the field that has focus keeps it (leaving a field checks it again).
  * @param {Result} result
  * @param {Map<string, HTMLElement>} fields  input path → control (see form.mjs readForm)
  */
 export function showResult(result, fields) {
-  const verdict = $("ac-verdict");
-  verdict.dataset.verdict = result.verdict;
-  verdict.textContent = t(`${VERDICT}.${result.verdict}`);
-  showErrors(result.errors ?? [], fields);
-  showFindings(result.findings ?? []);
+  const json = JSON.stringify(result);
+  const at = (result.errors ?? []).map((error) => fieldFor(error.path, fields));
+  if (json === onScreen.json && at.length === onScreen.at.length && at.every((field, index) => field === onScreen.at[index])) return;
+  onScreen = { json, at };
+  const findings = ordered(result.findings ?? []);
+  showErrors(result.errors ?? [], at);
+  showFindings(findings, Boolean(result.findings?.length));
+  showVerdict(result.verdict, findings.failed);
   showBudget(result.budget);
-  const counts = { fail: 0, missing: 0, warn: 0 };
-  for (const finding of result.findings ?? []) if (finding.status in counts) counts[/** @type {keyof counts} */ (finding.status)]++;
   const said = t(`${VERDICT}.${result.verdict}`);
-  announce(result.findings ? t("result.live", { verdict: said, counts: t("result.counts", counts) }) : said, "ready");
+  const counts = t("result.counts", { fail: findings.failed.length, missing: findings.missing.length, warnings: plural("result.warnings", findings.warned.length) });
+  announce(result.findings ? t("result.live", { verdict: said, counts }) : said, "ready");
 }
 
-/** @param {Finding[]} findings */
-function showFindings(findings) {
-  $("ac-findings-block").hidden = !findings.length;
-  $("ac-findings").replaceChildren(
-    ...findings.map((finding) => {
-      const item = element("li", undefined, "ac-finding");
-      item.dataset.status = finding.status;
-      item.dataset.rule = finding.rule;
-      const heading = element("p", undefined, "ac-finding-title");
-      heading.append(element("span", t(`result.status.${finding.status}`), "ac-badge"), " ", element("strong", finding.title[data.lang]));
-      item.append(heading);
-      for (const line of finding.message[data.lang].split("\n")) item.append(element("p", line));
-      if (finding.next_step) {
-        const next = element("div", undefined, "ac-next");
-        next.append(element("p", t(NEXT_STEP), "ac-next-label"));
-        for (const line of finding.next_step[data.lang].split("\n")) next.append(element("p", line));
-        item.append(next);
-      }
-      // The rule's anchor on its guidance page: the rule id is the heading id there.
-      const link = /** @type {HTMLAnchorElement} */ (element("a", t("result.read_rule"), "ac-rule-link"));
-      link.href = `${data.guide}${finding.page}/#${finding.rule}`;
-      link.append(element("span", `: ${finding.title[data.lang]}`, "ac-vh"));
-      const paragraph = element("p");
-      paragraph.append(link);
-      item.append(paragraph);
+/**
+ * The verdict, and each rule the plan fails as a link to its finding.
+ * @param {string} verdict
+ * @param {Finding[]} failed
+ */
+function showVerdict(verdict, failed) {
+  const sentence = $("ac-verdict");
+  sentence.dataset.verdict = verdict;
+  sentence.textContent = t(`${VERDICT}.${verdict}`);
+  $("ac-verdict-failed").hidden = !failed.length;
+  $("ac-verdict-rules").replaceChildren(
+    ...failed.map((finding) => {
+      const item = element("li");
+      const entry = $(entryId(finding));
+      item.append(leadTo(entry, entry, finding.title[data.lang]));
       return item;
     }),
   );
+}
+
+/** @param {Finding} finding */
+const entryId = (finding) => `ac-finding-${finding.rule}`;
+
+/**
+ * A link to a place on the page that moves focus there (to `target`, with `caption` in view)
+ * without touching the URL's fragment, which holds the answers.
+ * @param {HTMLElement} target
+ * @param {HTMLElement} caption
+ * @param {string} text
+ */
+function leadTo(target, caption, text) {
+  const link = /** @type {HTMLAnchorElement} */ (element("a", text));
+  link.href = `#${target.id}`;
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    caption.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  });
+  return link;
+}
+
+/**
+ * The findings to act on in a list, the settled ones in a fold that keeps whether the reader
+ * opened it.
+ * @param {ReturnType<typeof ordered>} findings
+ * @param {boolean} any  whether the result has findings at all
+ */
+function showFindings({ failed, warned, missing, settled }, any) {
+  $("ac-findings-block").hidden = !any;
+  const open = [...failed, ...warned, ...missing];
+  $("ac-findings").hidden = !open.length;
+  $("ac-findings").replaceChildren(...open.map(entry));
+  $("ac-settled").hidden = !settled.length;
+  $("ac-settled-summary").textContent = t("result.settled", { n: settled.length });
+  $("ac-settled-list").replaceChildren(...settled.map(entry));
+}
+
+/** One finding: its status and rule, what the checker says, what to do next, and the rule's link. @param {Finding} finding */
+function entry(finding) {
+  const item = element("li", undefined, "ac-finding");
+  item.id = entryId(finding);
+  item.tabIndex = -1;
+  item.dataset.status = finding.status;
+  item.dataset.rule = finding.rule;
+  const heading = element("p", undefined, "ac-finding-title");
+  heading.append(element("span", t(`result.status.${finding.status}`), "ac-badge"), " ", element("strong", finding.title[data.lang]));
+  item.append(heading, ...paragraphs(finding.message[data.lang]));
+  if (finding.next_step) {
+    const next = element("div", undefined, "ac-next");
+    next.append(element("p", t(NEXT_STEP), "ac-next-label"), ...paragraphs(finding.next_step[data.lang]));
+    item.append(next);
+  }
+  // The rule's anchor on its guidance page: the rule id is the heading id there.
+  const link = /** @type {HTMLAnchorElement} */ (element("a", t("result.read_rule"), "ac-rule-link"));
+  link.href = `${data.guide}${finding.page}/#${finding.rule}`;
+  link.append(element("span", `: ${finding.title[data.lang]}`, "ac-vh"));
+  const paragraph = element("p");
+  paragraph.append(link);
+  item.append(paragraph);
+  return item;
+}
+
+/**
+ * A text of the checker's, one paragraph a line, JST's contact address in it a mailto: link.
+ * @param {string} text
+ */
+function paragraphs(text) {
+  return text.split("\n").map((line) => {
+    const paragraph = element("p");
+    line.split(data.contact).forEach((part, index) => {
+      if (index) {
+        const mail = /** @type {HTMLAnchorElement} */ (element("a", data.contact));
+        mail.href = `mailto:${data.contact}`;
+        paragraph.append(mail);
+      }
+      paragraph.append(part);
+    });
+    return paragraph;
+  });
 }
 
 /** @param {BudgetJson | undefined} budget */
@@ -123,7 +236,7 @@ function showBudget(budget) {
     ...budget.fiscal_years.map((year) =>
       row(
         fiscalYear(year.fiscal_year),
-        year.in_period === false ? [element("span", ` (${t("budget.outside")})`, "ac-outside")] : [],
+        year.in_period === false ? [element("span", t("budget.outside"), "ac-outside")] : [],
         [year.direct, year.indirect, year.total, year.network_direct],
         permille(year.network_direct, year.direct),
       ),
@@ -172,9 +285,9 @@ function fieldName(field) {
 
 /**
  * @param {InputError[]} errors
- * @param {Map<string, HTMLElement>} fields
+ * @param {HTMLElement[]} at  the control each error is at (see fieldFor)
  */
-function showErrors(errors, fields) {
+function showErrors(errors, at) {
   for (const old of document.querySelectorAll(".ac-field-error")) {
     for (const described of document.querySelectorAll(`[aria-describedby~="${old.id}"]`)) undescribe(/** @type {HTMLElement} */ (described), old.id);
     old.remove();
@@ -182,34 +295,27 @@ function showErrors(errors, fields) {
   for (const invalid of document.querySelectorAll("#ac-form [aria-invalid]")) invalid.removeAttribute("aria-invalid");
   const summary = $("ac-error-summary");
   summary.hidden = !errors.length;
+  const placed = errors.map((error, index) => ({ error, field: at[index] }));
+  // In the order of the fields on the page (a stable sort: one field's errors keep theirs).
+  placed.sort((a, b) => (a.field === b.field ? 0 : a.field.compareDocumentPosition(b.field) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   $("ac-error-list").replaceChildren(
-    ...errors.map((error, index) => {
-      const field = fieldFor(error.path, fields);
+    ...placed.map(({ error, field }, index) => {
       const message = error.message[data.lang];
       const name = fieldName(field);
       const inline = element("p", message, "ac-field-error");
       inline.id = `ac-error-${index}`;
-      const question = field.closest(".ac-q, td") ?? field.parentElement;
-      const legend = question?.querySelector(":scope > legend");
-      if (legend) legend.after(inline);
-      else question?.prepend(inline);
+      // At the question, after its label or legend and hint, just before the control.
+      const question = /** @type {HTMLElement} */ (field.closest(".ac-q, td") ?? field.parentElement);
+      question.insertBefore(inline, [...question.children].find((child) => child.contains(field)) ?? null);
       if (/** @type {HTMLInputElement} */ (field).type === "radio") {
         describe(/** @type {HTMLElement} */ (field.closest("fieldset")), inline.id);
       } else {
         field.setAttribute("aria-invalid", "true");
         describe(field, inline.id);
       }
-      const link = /** @type {HTMLAnchorElement} */ (element("a", name ? `${name}: ${message}` : message));
-      link.href = `#${field.id}`;
-      // Go to the field without touching the URL's fragment, which holds the answers.
-      link.addEventListener("click", (event) => {
-        event.preventDefault();
-        const caption = field.closest("fieldset")?.querySelector("legend") ?? /** @type {HTMLInputElement} */ (field).labels?.[0] ?? field;
-        caption.scrollIntoView({ block: "center" });
-        field.focus({ preventScroll: true });
-      });
+      const caption = field.closest("fieldset")?.querySelector("legend") ?? /** @type {HTMLInputElement} */ (field).labels?.[0] ?? field;
       const item = element("li");
-      item.append(link);
+      item.append(leadTo(field, caption, name ? t("errors.at_field", { field: name, message }) : message));
       return item;
     }),
   );

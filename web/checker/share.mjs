@@ -54,7 +54,7 @@ export function writeAnswers(input, empty) {
   /** @type {HTMLInputElement} */ ($("ac-link")).value = url.href;
 }
 
-/** @param {string} text @param {string} type @param {string} name */
+/** @param {string | Uint8Array} text  text or a file's bytes @param {string} type @param {string} name */
 export function download(text, type, name) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement("a");
