@@ -138,14 +138,19 @@ class Kind:
 
 CHOICE = Kind("choice", "{values}", Localized("{value}：{label}", "{value}: {label}"))
 YES_NO = Kind(
-    "yes/no", "`true` or `false`", Localized("yes／no（はい／いいえ、true／false）", "yes / no (also true / false, はい / いいえ)"),
+    "yes/no", "`true` or `false`",
+    Localized("はい／いいえ（yes／no、TRUE／FALSE、○／×も可）", "yes / no (also TRUE / FALSE, はい / いいえ, ○ / ×)"),
     _fixed(("true", "はい", "Yes"), ("false", "いいえ", "No")),
 )
 WHOLE = Kind("whole number", f"a whole number from 0 to {MAX_PEOPLE}", Localized("0以上の整数", "A whole number, 0 or more"))
-DATE = Kind("date", '`"YYYY-MM-DD"`', Localized("日付（例：2025-05-31）", "A date, e.g. 2025-05-31"))
+DATE = Kind(
+    "date", '`"YYYY-MM-DD"`',
+    Localized("日付（例：2025-05-31、2025/5/31、2025年5月31日）", "A date, e.g. 2025-05-31 or 2025/5/31"),
+)
 MOMENT = Kind(
     "date-time", 'ISO 8601 with the offset from UTC (`"2025-05-12T11:30:00+09:00"`)',
-    Localized("日時とUTCからの時差（例：2025-05-12T11:30:00+09:00）", "Date, time and UTC offset, e.g. 2025-05-12T11:30:00+09:00"),
+    Localized("日時（例：2025/5/12 11:30。時差がなければ日本時間。時差付き：2025-05-12T11:30:00+09:00）",
+              "Date and time, e.g. 2025/5/12 11:30 (Japan time unless an offset is given: 2025-05-12T11:30:00+09:00)"),
 )
 COUNTRY = Kind(
     "country code", 'an ISO 3166-1 alpha-2 code (`"GB"`) or `"EU"`',
@@ -242,7 +247,7 @@ ANSWERS: tuple[Answer, ...] = (
     _answer("country", COUNTERPART, COUNTRY, Localized("国・地域", "Country or region"),
             holds=Localized("相手側PI（1人目、2人目…）の国・地域", "Country or region of counterpart PI 1, 2, …")),
     _answer("funding", COUNTERPART, CHOICE,
-            Localized("相手国側のプログラムによる支援", "Funding from a programme in their country"), values=_FUNDING,
+            Localized("相手国側のプログラムによる支援", "Funding from a programme of the partner country"), values=_FUNDING,
             holds=Localized("相手側PIの支援の状況", "The counterpart PI's funding")),
     _answer("result_known_by", COUNTERPART, DATE, Localized("採択結果が判明する日", "Date the result will be known"),
             only_if=("funding", "applied"),
@@ -351,6 +356,26 @@ def choices(answer: Answer, call: Call) -> tuple[tuple[str, Localized], ...]:
     them ("true" and "false" for a yes/no); none for an answer that is not chosen."""
     values = answer.values or answer.kind.values
     return values.of(call) if values else ()
+
+
+def cell_words(answer: Answer, call: Call, lang: Lang) -> str:
+    """What to write in a spreadsheet cell of the answer: each value of a choice with its label;
+    else its type's words, and for a country the call's countries and regions (the blank
+    workbook's notes and guide)."""
+    pattern = CHOICE.cell.render(lang) if CHOICE.cell else "{value}"
+
+    def listed(values: tuple[tuple[str, Localized], ...]) -> str:
+        return "; ".join(pattern.replace("{value}", value).replace("{label}", text(label, call, lang)) for value, label in values)
+
+    if answer.kind is CHOICE:
+        return listed(choices(answer, call))
+    if answer.kind.cell is None:
+        raise ValueError(f"{answer.key}: an answer with a spreadsheet column needs a type that says how to write it")
+    words = answer.kind.cell.render(lang)
+    if answer.kind is COUNTRY:
+        countries = tuple((code, country.name) for code, country in call.countries.items())
+        words += Localized("。この公募の対象：", ". The call's: ").render(lang) + listed(countries)
+    return words
 
 
 def text(label: Localized, call: Call, lang: Lang) -> str:

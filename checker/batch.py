@@ -1,8 +1,10 @@
-"""Many planned applications at once: a research office's spreadsheet (CSV) or a JSON Lines file
-in, one report row per application out.
+"""Many planned applications at once: a research office's spreadsheet or a JSON Lines file in,
+one report row per application out (checker/report.py writes the report as CSV or .xlsx).
 
-A spreadsheet has one row per application and flat columns, so lists become numbered columns
-(the columns and their former names are declared with the answers, in checker/answers.py):
+A spreadsheet (an .xlsx workbook, CSV or tab-separated text: checker/sheets.py reads each kind)
+has one row per application under a header row of flat columns, so lists become numbered
+columns (the columns and their former names are declared with the answers, in
+checker/answers.py):
 
     id, track, track_requirements_met, field, young_researcher_stays, invites_young_researchers,
     include_indirect, submitted_at,
@@ -12,115 +14,111 @@ A spreadsheet has one row per application and flat columns, so lists become numb
     direct_fy2025, network_fy2025, direct_fy2026, network_fy2026, …
 
 `direct_fyYYYY` is that fiscal year's direct costs and `network_fyYYYY` the part of them for
-networks and young researchers (amounts as people type them: 1,200,000 or 120万). A blank cell is
-an answer not given yet. In JSON Lines each line is the checker's input, with an optional "id".
+networks and young researchers. Column names are read in any letter case; a column the checker
+does not know (an office's own 備考) is not read and is named once in the report's notes, so an
+office can keep its columns. Cells are read as spreadsheet programs and people write them
+(checker/cells.py: 1,200,000 or 120万, TRUE or はい or ○, 2025/5/20, Top); a blank cell is an
+answer not given yet. In JSON Lines each line is the checker's input, with an optional "id".
 A row that names no `call` is judged by the call the caller gives (the batch page's own call).
+
+A row's errors name the sheet's own column header, not the path in the checker's input
+(`counterpart_pis[1].result_known_by`): the reader keeps, for each value it puts in the input,
+the column it came from.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .amounts import parse_yen
 from .answers import (
-    ANSWERS, CALL, LINE, PARTS, ROW_ID, WHOLE, YEN, YES_NO, Column, Entry, Kind, Part, SheetColumn, answer, answers_of,
-    sheet_columns,
+    ANSWERS, CALL, LINE, PARTS, ROW_ID, Column, Part, SheetColumn, answer, answers_of, sheet_columns,
 )
 from .calldata import Call
+from .cells import READERS, CellError, folded, lower
 from .engine import evaluate
-from .values import read_whole
+from .formatting import Localized
+from .report import BatchReport, Plan
+from .sheets import BatchError, Row, column_letter, decode, read_sheet
 
-REPORT_COLUMNS = (
-    "row", "id", "verdict", "failed_rules", "missing_rules", "warned_rules",
-    "direct", "indirect", "total", "network_direct", "network_share_percent", "errors_ja", "errors_en",
-)
-_TRUE = {"true", "yes", "y", "1", "はい", "有", "あり"}
-_FALSE = {"false", "no", "n", "0", "いいえ", "無", "なし"}
+__all__ = ["FORMATS", "BatchError", "BatchReport", "Place", "place", "report_file", "template_header"]
+
+SHEET, JSON_LINES = "csv", "jsonl"
+"""The two kinds of input: a spreadsheet ("csv", its old name: a workbook or text, the bytes
+tell which) and JSON Lines."""
+FORMATS = {
+    ".csv": SHEET, ".txt": SHEET, ".tsv": SHEET, ".xlsx": SHEET, ".xlsm": SHEET, ".xls": SHEET,
+    ".jsonl": JSON_LINES, ".ndjson": JSON_LINES,
+}
+"""File name endings and the kind they name (an .xls is refused with advice, by its bytes)."""
+
 DIRECT, NETWORK = answer(LINE, "amount").columns
 """A spreadsheet's fiscal year: its direct costs, and the part of them for networks and young
 researchers (the two budget lines the year becomes)."""
 
-
-class BatchError(ValueError):
-    """The file as a whole cannot be read (not the problems of single rows, which are reported).
-    Its text is both languages, for the command line; `ja` and `en` apart, for a page."""
-
-    def __init__(self, ja: str, en: str) -> None:
-        super().__init__(f"{ja} / {en}")
-        self.ja, self.en = ja, en
-
-
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-"""File name endings and the format they name."""
+TEMPLATE_ENTRIES = 2
+"""Numbered entries in a blank spreadsheet: counterpart PIs 1 and 2, Co-PIs 1 and 2 (more are
+added as counterpart_3_…, co_pi_3_…)."""
 
 
 def report_file(
     name: str, content: bytes, kind: str | None = None, call: str | None = None,
     calls: Mapping[str, Call] | None = None,
-) -> str:
+) -> BatchReport:
     """The batch report for a whole file as it was read (the command line's file, or the one a
-    visitor picked in the browser); `kind` is "csv" or "jsonl", else the name's ending says. Rows
-    that name no call are judged by `call` (the batch page's own call), else by the current call,
-    among `calls` (default: the shipped ones). Raises BatchError (both languages) for a file that
-    cannot be read at all."""
+    visitor picked in the browser), with notes on what was read; `kind` is "csv" (a spreadsheet)
+    or "jsonl", else the name's ending says. Rows that name no call are judged by `call` (the
+    batch page's own call), else by the current call, among `calls` (default: the shipped ones).
+    Raises BatchError (both languages) for a file that cannot be read at all."""
     kind = kind or next((k for ending, k in FORMATS.items() if name.lower().endswith(ending)), None)
     if kind is None:
-        raise BatchError("形式が分かりません。ファイル名の拡張子を .csv か .jsonl にしてください（コマンドラインでは --format でも指定できます）。",
-                         "Unknown format: the file's name must end in .csv or .jsonl (on the command line, --format says it too).")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BatchError("ファイルがUTF-8ではありません。", "The file is not UTF-8 text.") from None
-    try:
-        return report(text, kind, call, calls)
-    except csv.Error as error:
-        raise BatchError(f"CSVとして読めません（{error}）。", f"This is not a readable CSV file ({error}).") from None
+        endings = "、".join(FORMATS)
+        raise BatchError(f"形式が分かりません。ファイル名の拡張子を {endings} のいずれかにしてください（コマンドラインでは --format でも指定できます）。",
+                         f"Unknown format: the file's name must end in {', '.join(FORMATS)} (on the command line, --format says it too).")
+    notes: set[Localized] = set()
+    if kind == JSON_LINES:
+        text, encoding = decode(content)
+        read = [Localized(f"{encoding.ja}のJSON Linesとして読みました。", f"Read as JSON Lines in {encoding.en}.")]
+        rows = _json_lines(text)
+    else:
+        sheet = read_sheet(name, content, _names_a_column)
+        header = _header(sheet.header[1], sheet.rows)
+        read = [*sheet.notes, *header.notes]
+        rows = (_read_row(header, number, cells, notes) for number, cells in sheet.rows)
+    plans = tuple(_judged(row, call, calls) for row in rows)
+    return BatchReport(plans, (*read, *sorted(notes, key=lambda note: note.en)))
 
 
-class _Cell(ValueError):
-    def __init__(self, column: str, ja: str, en: str) -> None:
-        super().__init__(en)
-        self.column, self.ja, self.en = column, ja, en
+@dataclass
+class _Row:
+    """One plan as read: its row number and id, the checker's input, the column each value of the
+    input came from (by its path there), and the cells that could not be read."""
+
+    number: int
+    label: str
+    data: Any
+    columns: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[str, Localized]] = field(default_factory=list)
 
 
-def _bool(column: str, text: str) -> bool:
-    value = text.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise _Cell(column, "true か false（はい／いいえ）で入力してください。", "Write true or false (yes/no).")
+def _judged(row: _Row, call: str | None, calls: Mapping[str, Call] | None) -> Plan:
+    """The checker's result for a row; its errors at the columns their values came from."""
+    if row.data is None:  # a line that is no JSON at all
+        return Plan(row.number, row.label, None, tuple(row.problems))
+    if call is not None and isinstance(row.data, dict) and row.data.get(CALL) is None:
+        row.data[CALL] = call
+    result = evaluate(row.data, calls=calls)
+    errors = list(row.problems)
+    if result["verdict"] == "invalid":
+        errors += [(row.columns.get(e["path"], e["path"]), Localized(**e["message"])) for e in result["errors"]]
+    return Plan(row.number, row.label, None if errors else result, tuple(errors))
 
 
-def _count(column: str, text: str) -> int:
-    count = read_whole(text.strip())
-    if count is not None:
-        return count
-    raise _Cell(column, "0以上の整数で入力してください。", "Write a whole number, 0 or more.")
-
-
-def _yen(column: str, text: str) -> int:
-    amount = parse_yen(text)
-    if amount is None:
-        raise _Cell(column, "金額を円単位の整数で入力してください（例：1,200,000 または 120万）。",
-                    "Write an amount in whole yen, e.g. 1,200,000 or 120万.")
-    return amount
-
-
-_CELLS: dict[Kind, Callable[[str, str], Any]] = {YES_NO: _bool, WHOLE: _count, YEN: _yen}
-"""How a cell of each type of answer is read; any other (a choice, a date, a code) goes to the
-checker as written, which says what is wrong with it."""
-
-TEMPLATE_ENTRIES = 2
-"""Numbered entries in a blank spreadsheet: counterpart PIs 1 and 2, Co-PIs 1 and 2 (more are
-added as counterpart_3_…, co_pi_3_…)."""
+# --- The columns -----------------------------------------------------------------------------
 
 
 def template_header(call: Call) -> list[str]:
@@ -179,54 +177,136 @@ def place(column: str) -> Place | None:
     return None
 
 
-def row_to_input(row: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    """One spreadsheet row → (its id, the checker's input). Raises _Cell for a cell it cannot read,
-    and for an answer filled in under both its current and a former column name."""
-    cells = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
-    label = cells.pop(ROW_ID.name, "")
-    data: dict[str, Any] = {}
-    entries: dict[Part, dict[tuple[int, int], dict[str, Any]]] = {}
-    years: dict[int, dict[Column, int]] = {}
-    filled: dict[tuple[SheetColumn, int, int | None], str] = {}
-    for column, text in cells.items():
-        where = place(column)
-        if where is None and column != CALL:
-            raise _Cell(column, f"不明な列「{column}」です。", f"Unknown column “{column}”.")
-        if not text:
+def _key(header: str) -> str:
+    """A header cell as the name of a column: any letter case, full-width letters as ASCII."""
+    return lower(folded(header))
+
+
+def _names_a_column(cells: Sequence[str]) -> bool:
+    """Whether a row is a header row: it names at least one of the checker's columns."""
+    return any(key in (ROW_ID.name, CALL) or place(key) for key in map(_key, cells))
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A spreadsheet's header row, read once for all its rows: the columns the checker reads
+    (index, header as written, what it holds), the id's column, the call's (index, header as
+    written), and notes."""
+
+    answers: tuple[tuple[int, str, Place], ...]
+    id: int | None
+    call: tuple[int, str] | None
+    notes: tuple[Localized, ...]
+
+
+def _header(cells: Sequence[str], rows: Sequence[Row]) -> _Header:
+    """What each column of the header holds. The same name twice is refused (a row would hold one
+    of the two cells and silently lose the other); a column the checker does not know, or cells
+    with no header above them, are noted, with the column's letters."""
+    answers, ignored, named = [], [], {}
+    for index, written in enumerate(cells):
+        key = _key(written)
+        if not key:
             continue
-        if where is None:
-            data[CALL] = text
+        if key in named:
+            raise BatchError(f"見出し行に列「{written}」が2回あります。", f"The header row names the column “{written}” twice.")
+        named[key] = index
+        where = place(key)
+        if where is not None:
+            answers.append((index, written.strip(), where))
+        elif key not in (ROW_ID.name, CALL):
+            ignored.append((written.strip(), column_letter(index)))
+    read = set(named.values())
+    unnamed = sorted({i for _, row in rows for i, text in enumerate(row) if text.strip() and i not in read})
+    ignored += [("", column_letter(i)) for i in unnamed]
+    notes = ()
+    if ignored:
+        listed_ja = "、".join(f"「{name}」（{letter}列）" if name else f"見出しのない{letter}列" for name, letter in ignored)
+        listed_en = ", ".join(f"“{name}” (column {letter})" if name else f"column {letter} (no header)" for name, letter in ignored)
+        notes = (Localized(f"チェッカーの列ではないため読まなかった列：{listed_ja}", f"Columns the checker does not know, not read: {listed_en}."),)
+    call = (named[CALL], cells[named[CALL]].strip()) if CALL in named else None
+    return _Header(tuple(answers), named.get(ROW_ID.name), call, notes)
+
+
+# --- A spreadsheet's row as the checker's input ------------------------------------------------
+
+
+Found = dict[tuple[int, int], dict[str, tuple[Any, str]]]
+"""A part's entries as a row fills them in, by (entry kind, number): each answer's value and column."""
+
+
+def _read_row(header: _Header, number: int, cells: tuple[str, ...], notes: set[Localized]) -> _Row:
+    """One spreadsheet row → the checker's input, each value's column kept by its path there;
+    a cell that cannot be read is a problem at its column (the others are still read, so a row's
+    every problem is reported at once)."""
+
+    def cell(index: int | None) -> str:
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    row = _Row(number, cell(header.id), {})
+    if header.call and (text := cell(header.call[0])):
+        row.data[CALL] = lower(folded(text))
+        row.columns[CALL] = header.call[1]
+    entries: dict[Part, Found] = {}
+    years: dict[int, dict[Column, tuple[int, str]]] = {}
+    filled: dict[tuple[SheetColumn, int, int | None], str] = {}
+    for index, written, where in header.answers:
+        text = folded(cell(index))
+        if not text:
             continue
         spot = (where.sheet, where.number, where.year)
         if spot in filled:
-            raise _Cell(column, f"「{filled[spot]}」と同じ回答です（今の列名と以前の列名）。どちらか一方だけに入力してください。",
-                        f"Is the same answer as “{filled[spot]}” (its current and former column names): fill in only one.")
-        filled[spot] = column
+            row.problems.append((written, Localized(
+                f"「{filled[spot]}」と同じ回答です（今の列名と以前の列名）。どちらか一方だけに入力してください。",
+                f"Is the same answer as “{filled[spot]}” (its current and former column names): fill in only one.")))
+            continue
+        filled[spot] = written
         each = where.sheet.answer
-        value = _CELLS.get(each.kind, _as_written)(column, text)
+        try:
+            value = READERS[each.kind](text, notes)
+        except CellError as problem:
+            row.problems.append((written, problem.message))
+            continue
         if where.year is not None:
-            years.setdefault(where.year, {})[where.sheet.column] = value
+            years.setdefault(where.year, {})[where.sheet.column] = (value, written)  # type: ignore[assignment]
         elif each.part.many:
-            entry = where.sheet.entry
-            index = (each.part.entries.index(entry), where.number)
-            entries.setdefault(each.part, {}).setdefault(index, _entry(entry))[each.key] = value
+            index_in_part = (each.part.entries.index(where.sheet.entry), where.number)
+            entries.setdefault(each.part, {}).setdefault(index_in_part, {})[each.key] = (value, written)
         else:
-            _object_of(data, each.part)[each.key] = value
+            _object_of(row.data, each.part)[each.key] = value
+            row.columns[_path(each.part, None, each.key)] = written
     for part, found in entries.items():
-        _add_unnumbered(part, found)
-        _object_of(data, part.parent)[part.key] = [found[index] for index in sorted(found)]
+        _object_of(row.data, part.parent)[part.key] = _entries(row, part, found)
     if years:
-        _object_of(data, LINE.parent)[LINE.key] = _budget_lines(years)
-    return label, data
+        _object_of(row.data, LINE.parent)[LINE.key] = _budget_lines(row, years)
+    return row
 
 
-def _as_written(column: str, text: str) -> str:
-    return text
+def _entries(row: _Row, part: Part, found: Found) -> list[dict[str, Any]]:
+    """A part's list in the input, in the order of its columns' numbers (the PI's first), each
+    value's column kept by its path: the second entry filled in is [1], whatever its number."""
+    _add_unnumbered(part, found)
+    listed = []
+    for position, (kind, number) in enumerate(sorted(found)):
+        entry = part.entries[kind]
+        item = dict([entry.implies]) if entry.implies else {}
+        for key, (value, written) in found[kind, number].items():
+            item[key] = value
+            row.columns[_path(part, position, key)] = written
+            row.columns.setdefault(_path(part, None, None), written)  # where "at most 100 entries" is
+        listed.append(item)
+    return listed
 
 
-def _entry(entry: Entry) -> dict[str, Any]:
-    """A new entry's object, with the answer its columns' prefix gives (the PI's role)."""
-    return dict([entry.implies]) if entry.implies else {}
+def _path(part: Part, index: int | None, key: str | None) -> str:
+    """Where a value is in the checker's input, as its errors name it: "track",
+    "budget.include_indirect", "counterpart_pis[1].funding" (a list itself: "counterpart_pis")."""
+    at = part.path.removesuffix("[]")
+    if index is not None:
+        at = f"{at}[{index}]"
+    if key is None:
+        return at
+    return f"{at}.{key}" if at else key
 
 
 def _object_of(data: dict[str, Any], part: Part | None) -> dict[str, Any]:
@@ -236,97 +316,49 @@ def _object_of(data: dict[str, Any], part: Part | None) -> dict[str, Any]:
     return _object_of(data, part.parent).setdefault(part.key, {})
 
 
-def _add_unnumbered(part: Part, found: dict[tuple[int, int], dict[str, Any]]) -> None:
+def _add_unnumbered(part: Part, found: Found) -> None:
     """A part's entry without a number is always there once the part is (a team has its PI, whose
     answers are then missing, even when a row fills in only a Co-PI's)."""
     for index, entry in enumerate(part.entries):
         if "{n}" not in entry.prefix:
-            found.setdefault((index, 0), _entry(entry))
+            found.setdefault((index, 0), {})
 
 
-def _budget_lines(years: dict[int, dict[Column, int]]) -> list[dict[str, Any]]:
-    """Each fiscal year's two lines: the part for networks and young researchers, and the rest."""
-    lines = []
+def _budget_lines(row: _Row, years: dict[int, dict[Column, tuple[int, str]]]) -> list[dict[str, Any]]:
+    """Each fiscal year's two lines: the part for networks and young researchers, and the rest
+    (each line's errors at the column its amount came from)."""
+    lines: list[dict[str, Any]] = []
     for year in sorted(years):
-        direct, network = years[year].get(DIRECT, 0), years[year].get(NETWORK, 0)
+        (direct, direct_column), (network, network_column) = (
+            years[year].get(column, (0, "")) for column in (DIRECT, NETWORK)
+        )
         if network > direct:
-            names = {column: column.name.format(year=year) for column in (DIRECT, NETWORK)}
-            raise _Cell(names[NETWORK], f"{names[DIRECT]}（直接経費）を超えています。",
-                        f"Is more than {names[DIRECT]}, the year's direct costs.")
-        lines.append({"fiscal_year": year, "category": "network", "amount": network, "network": True})
-        lines.append({"fiscal_year": year, "category": "other", "amount": direct - network, "network": False})
+            row.problems.append((network_column, Localized(
+                f"{direct_column or DIRECT.name.format(year=year)}（直接経費）を超えています。",
+                f"Is more than {direct_column or DIRECT.name.format(year=year)}, the year's direct costs.")))
+            continue
+        for amount, column, network_part in ((network, network_column, True), (direct - network, direct_column, False)):
+            where = _path(LINE, len(lines), None)
+            row.columns[f"{where}.amount"] = row.columns[f"{where}.fiscal_year"] = column or direct_column or network_column
+            lines.append({"fiscal_year": year, "category": "network" if network_part else "other",
+                          "amount": amount, "network": network_part})
     return lines
 
 
-def _csv_inputs(text: str) -> Iterator[tuple[int, str, dict[str, Any] | _Cell]]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise BatchError("CSVに見出し行がありません。", "The CSV file has no header row.")
-    names = [name.strip() for name in reader.fieldnames if name.strip()]
-    twice = next((name for name in names if names.count(name) > 1), None)
-    if twice is not None:
-        # A row would hold one of the two cells and silently lose the other.
-        raise BatchError(f"見出し行に列「{twice}」が2回あります。", f"The header row names the column “{twice}” twice.")
-    for number, row in enumerate(reader, start=1):
-        try:
-            label, data = row_to_input(row)
-        except _Cell as problem:
-            yield number, row.get(ROW_ID.name, "") or "", problem
-        else:
-            yield number, label, data
+# --- JSON Lines ------------------------------------------------------------------------------
 
 
-def _jsonl_inputs(text: str) -> Iterator[tuple[int, str, Any]]:
-    number = 0
-    for line in text.splitlines():
+def _json_lines(text: str) -> Iterator[_Row]:
+    """Each line that is not blank, numbered as an editor numbers it; errors at the input's paths."""
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        number += 1
         try:
             data = json.loads(line)
         except (ValueError, RecursionError):
-            yield number, "", _Cell("", "JSONとして読めない行です。", "This line is not valid JSON.")
+            yield _Row(number, "", None, problems=[("", Localized("JSONとして読めない行です。", "This line is not valid JSON."))])
             continue
         label = ""
         if isinstance(data, dict) and isinstance(data.get(ROW_ID.name), str):
             label = data.pop(ROW_ID.name)
-        yield number, label, data
-
-
-def report(text: str, kind: str, call: str | None = None, calls: Mapping[str, Call] | None = None) -> str:
-    """The batch report as CSV text: one row per application, in the input's order; rows that
-    name no call are judged by `call`, when given (see report_file)."""
-    rows = _csv_inputs(text) if kind == "csv" else _jsonl_inputs(text)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REPORT_COLUMNS)
-    for number, label, data in rows:
-        writer.writerow(_report_row(number, label, data, call, calls))
-    return out.getvalue()
-
-
-def _report_row(number: int, label: str, data: Any, call: str | None, calls: Mapping[str, Call] | None) -> list[object]:
-    if isinstance(data, _Cell):
-        where = f"{data.column}: " if data.column else ""
-        return [number, label, "invalid", "", "", "", "", "", "", "", "", where + data.ja, where + data.en]
-    if call is not None and isinstance(data, dict) and data.get(CALL) is None:
-        data[CALL] = call
-    result = evaluate(data, calls=calls)
-    if result["verdict"] == "invalid":
-        errors = result["errors"]
-        return [
-            number, label, "invalid", "", "", "", "", "", "", "", "",
-            "; ".join(f"{e['path']}: {e['message']['ja']}" for e in errors),
-            "; ".join(f"{e['path']}: {e['message']['en']}" for e in errors),
-        ]
-    by_status = {
-        status: " ".join(f["rule"] for f in result["findings"] if f["status"] == status)
-        for status in ("fail", "missing", "warn")
-    }
-    budget = result["budget"]
-    permille = budget["network_share_permille"]
-    share = "" if permille is None else f"{permille // 10}.{permille % 10}"
-    return [
-        number, label, result["verdict"], by_status["fail"], by_status["missing"], by_status["warn"],
-        budget["direct"], budget["indirect"], budget["total"], budget["network_direct"], share, "", "",
-    ]
+        yield _Row(number, label, data)

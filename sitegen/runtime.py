@@ -1,15 +1,20 @@
-"""Ship the checker's runtime into the built site: Pyodide, the checker wheel, the page's
-JavaScript and CSS, and the service worker that keeps them for later and offline visits.
+"""Ship the checker's runtime into the built site: Pyodide, the checker wheel, the wheels the
+batch page reads and writes workbooks with, the page's JavaScript and CSS, and the service worker
+that keeps them for later and offline visits.
 
 Everything is served by the site itself, so the checker works offline and never contacts a third
-party. The site gets its own `pyodide-lock.json`, listing only the checker wheel: the checker's
-worker reads the lock to find the wheel and passes its sha256 to `fetch` as Subresource
-Integrity, so the browser refuses a wheel that is not the one this build made.
+party. The site gets its own `pyodide-lock.json`, listing the checker wheel and the workbook
+wheels (openpyxl and et-xmlfile), each with its sha256: the checker's worker reads the lock to
+find the checker wheel and passes its sha256 to `fetch` as Subresource Integrity, so the browser
+refuses a wheel that is not the one this build made; Pyodide's `loadPackage` checks the workbook
+wheels the same way, when the batch page first reads or writes an .xlsx (never at the start).
 
 Two things make the start fast (numbers in README.md, "Benchmark"):
 - Pyodide's standard library ships as source; the modules the checker's start imports are
   precompiled to bytecode by Pyodide itself (`pycompile.mjs`, cached in `.cache/`), which takes
-  more than a second off every start that is not from a snapshot;
+  more than a second off every start that is not from a snapshot. The workbook wheels, and the
+  standard-library modules openpyxl imports, are precompiled the same way, which halves the
+  time openpyxl takes to import when the batch page reads its first workbook;
 - `sw.js` at the site root caches the runtime and the wheel under a name made of the Pyodide
   version and the wheel's sha256, so a rebuild never meets a stale wheel; the worker keeps its
   own memory snapshot beside it (web/checker/worker.mjs).
@@ -25,8 +30,13 @@ import posixpath
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
@@ -40,6 +50,8 @@ WEB_CHECKER = WEB_DIR / "checker"
 CHECKER_SOURCES = ROOT / "checker"
 PYCOMPILE = Path(__file__).resolve().parent / "pycompile.mjs"
 STDLIB_CACHE = ROOT / ".cache" / "pyodide-stdlib"
+PYPI_CACHE = ROOT / ".cache" / "pypi-wheels"
+REQUIREMENTS = ROOT / "requirements.txt"
 
 # The runtime proper. Not console*.html (they load scripts from a CDN), the classic pyodide.js
 # (the worker imports the ES module) or the source maps.
@@ -49,13 +61,20 @@ RUNTIME_DIR = "pyodide"
 LOCK_FILE = "pyodide-lock.json"
 LOCK_TOOL = "aspire-checker"
 """The lock's `tool` table for this site: the sha256 of the shipped python_stdlib.zip."""
+CHECKER_PACKAGE = "aspire-checker"
+"""The checker wheel's name in the lock (the project's name in pyproject.toml)."""
+WORKBOOK_PACKAGES = ("openpyxl", "et-xmlfile")
+"""What reading or writing an .xlsx needs in the browser: openpyxl (checker/sheets.py imports it
+only then) and the package it requires. Pure-Python wheels from PyPI, at the versions
+requirements.txt pins for the command line, so the page and the command line read a workbook
+alike."""
 ASSETS_DIR = Path("assets") / "checker"
 ASSET_SUFFIXES = (".mjs", ".css")
 SERVICE_WORKER = "sw.js"
 CHECKER_SCRIPTS = ("assets/checker/checker.mjs", "assets/checker/batch.mjs")
 """A page that loads one of these scripts is a checker page (the checker, its embed page, the
 batch page): the service worker keeps it for offline visits."""
-BRIDGE_MODULES = ("csv", "io", "json")
+BRIDGE_MODULES = ("base64", "json")
 """Standard-library modules web/checker/worker.mjs imports besides the checker's own."""
 
 
@@ -64,7 +83,8 @@ class RuntimeMissing(SiteBuildError):
 
 
 def install(site_dir: Path, wheel: Path) -> None:
-    """Copy the runtime, the wheel, a lock file naming it, and the checker's assets into `site_dir`.
+    """Copy the runtime, the wheels, a lock file naming them, and the checker's assets into
+    `site_dir`.
 
     The assets go once to the site root; pages in every language load them by a relative URL.
     """
@@ -73,11 +93,16 @@ def install(site_dir: Path, wheel: Path) -> None:
         raise RuntimeMissing(f"{PYODIDE_DIR} lacks {', '.join(missing)}: run `npm ci` (python3 build.py does)")
     runtime = site_dir / RUNTIME_DIR
     runtime.mkdir(parents=True, exist_ok=True)
+    compiled = precompiled()
     for name in RUNTIME_FILES:
-        shutil.copy2(stdlib_zip() if name == STDLIB else PYODIDE_DIR / name, runtime / name)
+        shutil.copy2(compiled.stdlib if name == STDLIB else PYODIDE_DIR / name, runtime / name)
     shipped = runtime / wheel.name
     shutil.copy2(wheel, shipped)
-    write_lock(shipped, runtime / LOCK_FILE, stdlib_sha256=_sha256(runtime / STDLIB))
+    packages = []
+    for source, bytecode in compiled.wheels:
+        shutil.copy2(bytecode, runtime / bytecode.name)
+        packages.append((source, runtime / bytecode.name))
+    write_lock(shipped, runtime / LOCK_FILE, stdlib_sha256=_sha256(runtime / STDLIB), packages=packages)
 
     assets = site_dir / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
@@ -86,17 +111,28 @@ def install(site_dir: Path, wheel: Path) -> None:
             shutil.copy2(source, assets / source.name)
 
 
-def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None) -> None:
-    """Write a lock holding only `wheel` (file name relative to the lock, with its sha256).
+def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None,
+               packages: Sequence[tuple[Path, Path]] = ()) -> None:
+    """Write a lock holding `wheel` and the `packages` (each a PyPI wheel and the precompiled
+    copy the site ships beside the lock), file names relative to the lock, with their sha256.
 
     It keeps the `info` of the npm package's lock, whose ABI version Pyodide checks at start-up;
     the 350-odd packages listed there are left out, since the checker needs none of them and the
-    browser would download the whole list on every cold start. Its `tool` table gives the sha256
-    of the shipped standard library, part of the key of the worker's memory snapshot.
+    browser would download the whole list on every cold start. A package's entry is made from its
+    PyPI wheel, whose metadata gives its dependencies and import names (the precompiled copy has
+    no .py files to find them by), then names the shipped copy and its sha256, as Pyodide's own
+    `pyodide py-compile` updates a lock. Its `tool` table gives the sha256 of the shipped
+    standard library, part of the key of the worker's memory snapshot.
     """
     upstream = PyodideLockSpec.from_json(PYODIDE_DIR / LOCK_FILE)
     empty = PyodideLockSpec(info=upstream.info, packages={})
     spec = add_wheels_to_spec(empty, [wheel], base_path=wheel.parent)
+    if packages:
+        spec = add_wheels_to_spec(spec, [source for source, _ in packages], base_path=packages[0][0].parent)
+        for source, shipped in packages:
+            entry = spec.packages[parse_wheel_filename(source.name)[0]]
+            entry.file_name = shipped.relative_to(lock_path.parent).as_posix()
+            entry.sha256 = _sha256(shipped)
     if stdlib_sha256:
         spec.tool = {LOCK_TOOL: {"python_stdlib_sha256": stdlib_sha256}}
     spec.to_json(lock_path, indent=1)
@@ -104,45 +140,126 @@ def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None) -
 
 @functools.cache
 def download_bytes() -> int:
-    """What a first visit downloads for the checker: the runtime (the wheel adds a few KB)."""
-    return sum((stdlib_zip() if name == STDLIB else PYODIDE_DIR / name).stat().st_size for name in RUNTIME_FILES)
+    """What a first visit downloads for the checker: the runtime (the wheel adds a few KB; the
+    workbook wheels are loaded only by the batch page, for a workbook)."""
+    stdlib = precompiled().stdlib
+    return sum((stdlib if name == STDLIB else PYODIDE_DIR / name).stat().st_size for name in RUNTIME_FILES)
 
 
-# --- The standard library, precompiled ------------------------------------------------------
+# --- The workbook wheels, from PyPI -----------------------------------------------------------
+
+
+def pinned(name: str) -> str:
+    """The requirement `name==version` as requirements.txt pins it."""
+    for line in REQUIREMENTS.read_text("utf-8").splitlines():
+        project, equals, version = line.split("#")[0].strip().partition("==")
+        if equals and canonicalize_name(project) == canonicalize_name(name):
+            return f"{project}=={version.strip()}"
+    raise RuntimeMissing(f"requirements.txt pins no version of {name}, which the batch page needs in the browser")
 
 
 @functools.cache
-def stdlib_zip() -> Path:
-    """Pyodide's python_stdlib.zip with the modules the checker's start imports as bytecode.
+def pypi_wheels() -> tuple[Path, ...]:
+    """The pure-Python wheels of WORKBOOK_PACKAGES at their pinned versions, in .cache/pypi-wheels/.
 
-    Made by Pyodide itself under Node (pycompile.mjs) and cached by the sha256 of its inputs:
-    the upstream zip, the script, and the names of the standard-library modules the checker
-    imports (read from its source, so it changes only when those imports do). Made once per
-    process: every checker page asks for its size.
+    The first build on a machine (a fresh CI runner) downloads them from PyPI with pip (the
+    wheels alone, no dependencies, no source distributions; pip checks each against the sha256
+    the index gives); later builds find them there and work offline.
+    """
+    wanted = [pinned(name) for name in WORKBOOK_PACKAGES]
+    missing = [requirement for requirement in wanted if _cached_wheel(requirement) is None]
+    if missing:
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
+             "--quiet", "--dest", str(PYPI_CACHE), *missing],
+            capture_output=True, text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeMissing(f"downloading {', '.join(missing)} from PyPI failed:\n{done.stderr or done.stdout}")
+    found = [_cached_wheel(requirement) for requirement in wanted]
+    if None in found:
+        raise RuntimeMissing(f"PyPI has no pure-Python (py3-none-any) wheel of {', '.join(r for r, w in zip(wanted, found) if w is None)}")
+    return tuple(wheel for wheel in found if wheel is not None)
+
+
+def _cached_wheel(requirement: str) -> Path | None:
+    """The cached pure-Python wheel of `name==version`, if there is one."""
+    name, _, version = requirement.partition("==")
+    for path in sorted(PYPI_CACHE.glob("*.whl")):
+        project, release, _, tags = parse_wheel_filename(path.name)
+        pure = all(tag.abi == "none" and tag.platform == "any" for tag in tags)
+        if project == canonicalize_name(name) and str(release) == version and pure:
+            return path
+    return None
+
+
+# --- The standard library and the workbook wheels, precompiled --------------------------------
+
+
+@dataclass(frozen=True)
+class Precompiled:
+    """What the build ships as bytecode: the standard library, and each PyPI wheel with its
+    precompiled copy."""
+
+    stdlib: Path
+    wheels: tuple[tuple[Path, Path], ...]
+
+
+@functools.cache
+def precompiled() -> Precompiled:
+    """Pyodide's python_stdlib.zip with the modules the checker imports as bytecode, and the
+    workbook wheels with all their modules as bytecode.
+
+    Made by Pyodide itself under Node (pycompile.mjs), which installs the wheels before it imports
+    the checker's modules, so openpyxl (imported by checker/sheets.py) brings in the
+    standard-library modules it needs (xml.etree, …) and those are compiled too. Cached by the
+    sha256 of its inputs: the upstream zip, the script, the wheels, and the names of the
+    standard-library modules the checker imports (read from its source, so it changes only when
+    those imports do). Made once per process: every checker page asks for the zip's size.
     """
     upstream = PYODIDE_DIR / STDLIB
     if not upstream.is_file():
         raise RuntimeMissing(f"{PYODIDE_DIR} lacks {STDLIB}: run `npm ci` (python3 build.py does)")
+    wheels = pypi_wheels()
     modules = sorted(checker_imports() | set(BRIDGE_MODULES))
     key = hashlib.sha256()
-    for part in (upstream.read_bytes(), PYCOMPILE.read_bytes(), json.dumps(modules).encode()):
+    for part in (upstream.read_bytes(), PYCOMPILE.read_bytes(), json.dumps(modules).encode(), *(w.read_bytes() for w in wheels)):
         key.update(hashlib.sha256(part).digest())
-    cached = STDLIB_CACHE / f"{key.hexdigest()}.zip"
-    if cached.is_file():
-        return cached
+    cached = STDLIB_CACHE / key.hexdigest()
+    outputs = Precompiled(cached / STDLIB, tuple((wheel, cached / _bytecode_name(wheel)) for wheel in wheels))
+    if cached.is_dir():
+        return outputs
     node = shutil.which("node")
     if node is None:
         raise RuntimeMissing("precompiling Pyodide's standard library needs `node` on PATH (python3 build.py installs Node packages with it)")
     STDLIB_CACHE.mkdir(parents=True, exist_ok=True)
-    names = STDLIB_CACHE / f"{key.hexdigest()}.modules.json"
-    names.write_text(json.dumps(modules), "utf-8")
-    partial = cached.with_suffix(".tmp")
-    done = subprocess.run([node, str(PYCOMPILE), str(upstream), str(partial), str(names)], capture_output=True, text=True)
-    names.unlink()
-    if done.returncode != 0 or not partial.is_file():
-        raise RuntimeMissing(f"precompiling Pyodide's standard library failed:\n{done.stderr or done.stdout}")
-    partial.replace(cached)
-    return cached
+    partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=STDLIB_CACHE))  # renamed to `cached` once complete
+    try:
+        names = partial / "modules.json"
+        names.write_text(json.dumps(modules), "utf-8")
+        pairs = [str(path) for wheel, out in outputs.wheels for path in (wheel, partial / out.name)]
+        done = subprocess.run([node, str(PYCOMPILE), str(upstream), str(partial / STDLIB), str(names), *pairs],
+                              capture_output=True, text=True)
+        names.unlink()
+        made = [outputs.stdlib, *(out for _, out in outputs.wheels)]
+        if done.returncode != 0 or not all((partial / out.name).is_file() for out in made):
+            raise RuntimeMissing(f"precompiling Pyodide's standard library and wheels failed:\n{done.stderr or done.stdout}")
+        try:
+            partial.replace(cached)
+        except OSError:
+            if not cached.is_dir():  # else another build made the same meanwhile
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)  # what a failed run left
+    return outputs
+
+
+def _bytecode_name(wheel: Path) -> str:
+    """A precompiled wheel's name, as `pyodide py-compile` names it: its bytecode is for Pyodide's
+    Python only (openpyxl-3.1.5-py2.py3-none-any.whl → openpyxl-3.1.5-cp314-none-any.whl)."""
+    project, version, _, _ = parse_wheel_filename(wheel.name)
+    major, minor = PyodideLockSpec.from_json(PYODIDE_DIR / LOCK_FILE).info.python.split(".")[:2]
+    return f"{project.replace('-', '_')}-{version}-cp{major}{minor}-none-any.whl"
 
 
 def checker_imports() -> set[str]:
@@ -172,7 +289,7 @@ def write_service_worker(site_dir: Path) -> Path:
     anew, filling a new cache and deleting the old.
     """
     lock = json.loads((site_dir / RUNTIME_DIR / LOCK_FILE).read_text("utf-8"))
-    wheel = next(iter(lock["packages"].values()))
+    wheel = lock["packages"][CHECKER_PACKAGE]
     pages = checker_pages(site_dir)
     resources = {path for page in pages for path in _page_resources(site_dir, page)}
     resources |= {f"{ASSETS_DIR.as_posix()}/{p.name}" for p in sorted((site_dir / ASSETS_DIR).iterdir()) if p.suffix in ASSET_SUFFIXES}

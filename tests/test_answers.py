@@ -109,7 +109,7 @@ def test_a_spreadsheet_reads_the_member_columns_under_either_name(tmp_path: Path
 
 def test_both_column_names_in_one_row_is_an_error_at_that_column() -> None:
     sheet = f"id,pi_{NEW},pi_{OLD}\nBoth,0,1\nOne,,0\n".encode()
-    both, one = csv.DictReader(report_file("office.csv", sheet).splitlines())
+    both, one = csv.DictReader(report_file("office.csv", sheet).csv().splitlines())
     assert both["verdict"] == "invalid"
     for lang in ("ja", "en"):
         assert f"pi_{NEW}" in both[f"errors_{lang}"] and f"pi_{OLD}" in both[f"errors_{lang}"]
@@ -245,16 +245,16 @@ def test_rows_that_name_no_call_are_judged_by_the_given_call() -> None:
     unnamed = f"id,submitted_at\nLate,{LATE}\n".encode()
     named = f"id,call,submitted_at\nLate,{CALL_ID},{LATE}\n".encode()
     for given, late in ((CALL_ID, True), (later.id, False)):
-        (row,) = csv.DictReader(report_file("plans.csv", unnamed, call=given, calls=registry).splitlines())
+        (row,) = csv.DictReader(report_file("plans.csv", unnamed, call=given, calls=registry).csv().splitlines())
         assert ("submission-deadline" in row["failed_rules"].split()) is late, (given, row)
         assert row["verdict"] == ("ineligible" if late else "incomplete")
         # A row that names its call is judged by that one, whatever call the page is for.
-        (own,) = csv.DictReader(report_file("plans.csv", named, call=given, calls=registry).splitlines())
+        (own,) = csv.DictReader(report_file("plans.csv", named, call=given, calls=registry).csv().splitlines())
         assert own["verdict"] == "ineligible" and "submission-deadline" in own["failed_rules"].split()
 
 
 def test_a_call_the_checker_does_not_have_is_an_error_in_every_row() -> None:
     sheet = f"id,submitted_at\nLate,{LATE}\nOther,\n".encode()
-    rows = list(csv.DictReader(report_file("plans.csv", sheet, call="aspire-fy1999").splitlines()))
+    rows = list(csv.DictReader(report_file("plans.csv", sheet, call="aspire-fy1999").csv().splitlines()))
     assert [row["verdict"] for row in rows] == ["invalid", "invalid"]
     assert all(row["errors_en"].startswith("call: ") for row in rows)

@@ -174,9 +174,9 @@ def test_a_rebuilt_wheel_is_never_served_stale(visit: Callable[..., Watched], si
 
     original = "The PI matches the researchers {track} is for."
     rebuilt = "REBUILT: the PI matches the researchers {track} is for."
-    wheel = next((site.folder / "pyodide").glob("*.whl"))
-    _replace_in_wheel(wheel, "checker/calls/aspire-fy2025-single.toml", original, rebuilt)
     lock = json.loads((site.folder / "pyodide" / runtime.LOCK_FILE).read_text("utf-8"))
+    wheel = site.folder / "pyodide" / lock["packages"][runtime.CHECKER_PACKAGE]["file_name"]
+    _replace_in_wheel(wheel, "checker/calls/aspire-fy2025-single.toml", original, rebuilt)
     runtime.write_lock(wheel, site.folder / "pyodide" / runtime.LOCK_FILE, lock["tool"][runtime.LOCK_TOOL]["python_stdlib_sha256"])
     runtime.write_service_worker(site.folder)
     new = lock_sha256(site.folder)

@@ -46,7 +46,7 @@ function settle({ id, ok, text, ms, message }) {
 }
 
 /**
- * @param {"evaluate" | "parse_yen" | "batch"} op
+ * @param {"evaluate" | "parse_yen" | "batch" | "batch_download"} op
  * @param {string} text JSON text (for "batch", the file's name)
  * @param {Uint8Array} [bytes] a file's content, handed over to the worker (no copy)
  * @param {string} [call] for "batch", the id of the call that judges rows naming none
@@ -90,15 +90,39 @@ export const evaluate = async (input) => JSON.parse(await evaluateText(input));
 export const parseYen = async (texts) => JSON.parse((await request("parse_yen", JSON.stringify(texts))).text);
 
 /**
+ * @typedef {object} BatchPlan one plan of a batch, as checker.report.Plan.outline gives it
+ * @property {number} row       its row in the spreadsheet (its line, for JSON Lines)
+ * @property {string} id
+ * @property {"eligible" | "ineligible" | "incomplete" | "invalid"} verdict
+ * @property {{fail: string[], missing: string[], warn: string[]}} rules  rule ids by status
+ * @property {number | null} total  yen, or null for a plan that could not be judged
+ * @property {{column: string, ja: string, en: string}[]} errors  each at its column's own header
+ */
+
+/**
  * A research office's file of planned applications, checked by checker.batch (what
- * `python -m checker batch --call CALL` runs): the report as CSV text and as rows (the first is
- * the header), or why the file could not be read at all, in both languages.
- * @param {string} name the file's name, whose ending says its format (.csv, .jsonl)
+ * `python -m checker batch --call CALL` runs): each plan's outcome and notes on what was read (the
+ * kind of file, its encoding or sheet, columns not read), or why the file could not be read at
+ * all, in both languages. The worker keeps the report for `batchDownload`.
+ * @param {string} name the file's name, whose ending says its format (.csv, .xlsx, .jsonl, …)
  * @param {Uint8Array} bytes
  * @param {string} call the id of the call that judges the rows that name none: the page's own
- * @returns {Promise<{report: string, rows: string[][]} | {error: {ja: string, en: string}}>}
+ * @returns {Promise<{plans: BatchPlan[], notes: {ja: string, en: string}[]} | {error: {ja: string, en: string}}>}
  */
 export const batchReport = async (name, bytes, call) => JSON.parse((await request("batch", name, bytes, call)).text);
+
+/**
+ * The latest batch's report as a file, byte for byte what
+ * `python -m checker batch FILE --output REPORT.csv|REPORT.xlsx --lang LANG --base BASE` writes.
+ * @param {"csv" | "xlsx"} format
+ * @param {"ja" | "en"} lang the language of its headings, verdicts and rule titles
+ * @param {string} base the site root's absolute URL, which the links to the rules start with
+ * @returns {Promise<Uint8Array>}
+ */
+export async function batchDownload(format, lang, base) {
+  const { base64 } = JSON.parse((await request("batch_download", JSON.stringify({ format, lang, base }))).text);
+  return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+}
 
 /** Register the site's service worker (its scope: the site root, wherever the site is served). */
 function registerServiceWorker() {

@@ -3,13 +3,22 @@
 //
 // Pyodide and the checker wheel come from this site only: the runtime from ../../pyodide/ next to
 // the site's own pyodide-lock.json, which lists the wheel with its sha256; the wheel is fetched
-// with that sha256 as Subresource Integrity, so the browser refuses any other bytes.
+// with that sha256 as Subresource Integrity, so the browser refuses any other bytes. The lock also
+// lists openpyxl and et-xmlfile (precompiled, with their sha256), which only reading or writing an
+// .xlsx needs: Pyodide's loadPackage loads them, checked the same way, when a batch request first
+// needs them, never at the start.
 //
 // Messages in:  {id, op: "evaluate", text}   text: the checker's input as JSON text
 //               {id, op: "parse_yen", text}  text: a JSON array of amounts as people type them
 //               {id, op: "batch", text, bytes, call} text: the file's name; bytes: its content
 //                                              (Uint8Array); call: the id of the call for rows that
-//                                              name none; answers {"report", "rows"} or {"error"}
+//                                              name none; answers {"plans", "notes"} or {"error"}:
+//                                              plans as checker.report.Plan.outline gives them,
+//                                              notes ({ja, en} each) say what was read
+//               {id, op: "batch_download", text}  text: {"format": "csv" | "xlsx", "lang", "base"}
+//                                              as JSON; answers {"base64"}: the latest batch's
+//                                              report as the file `python -m checker batch
+//                                              --output REPORT.csv|REPORT.xlsx --lang --base` writes
 // Messages out: {type: "ready", mode} once ("snapshot" or "normal": how Python started),
 //               or {type: "failed", message}
 //               {type: "snapshot", status} once: "used", "stored", "failed" or "unavailable"
@@ -45,15 +54,18 @@ const PACKAGE = "aspire-checker";
 const SNAPSHOT_CACHE = `aspire-checker ${root} snapshot`;
 
 const BRIDGE = `
-import csv
-import io
+import base64
 import json
 import checker
 from checker.amounts import parse_yen
 from checker.batch import BatchError, report_file
+from checker.sheets import is_workbook
 
 # Read every call's data now: after a start from a snapshot, site-packages is empty.
 checker.calls()
+
+# The latest batch's report, which its downloads write (the page offers them once it is shown).
+latest = None
 
 def evaluate_text(text):
     return checker.to_json(checker.evaluate(json.loads(text)))
@@ -62,14 +74,30 @@ def parse_yen_text(text):
     return json.dumps([parse_yen(item) if isinstance(item, str) else None for item in json.loads(text)])
 
 def batch_file(name, content, call):
+    global latest
+    latest = None
     try:
-        report = report_file(name, content.to_bytes(), call=call)
+        latest = report_file(name, content.to_bytes(), call=call)
     except BatchError as error:
         return json.dumps({"error": {"ja": error.ja, "en": error.en}}, ensure_ascii=False)
-    return json.dumps({"report": report, "rows": list(csv.reader(io.StringIO(report)))}, ensure_ascii=False)
+    notes = [{"ja": note.ja, "en": note.en} for note in latest.notes]
+    return json.dumps({"plans": [plan.outline() for plan in latest.plans], "notes": notes}, ensure_ascii=False)
+
+def batch_download(text):
+    asked = json.loads(text)
+    lang, base = asked["lang"], asked["base"]
+    if asked["format"] == "xlsx":
+        content = latest.xlsx(lang, base)
+    else:
+        content = ("\\ufeff" + latest.csv(lang, base)).encode("utf-8")
+    return json.dumps({"base64": base64.b64encode(content).decode("ascii")})
+
+def reads_workbook(head):
+    return is_workbook(head.to_bytes())
 `;
 
 /** @typedef {Record<string, (text: string, bytes?: Uint8Array, call?: string) => string>} Operations the Python functions, by op */
+/** @typedef {(op: string, text: string, bytes?: Uint8Array) => Promise<void>} Prepare loads what a request needs first */
 /** @typedef {{file_name: string, sha256: string}} Wheel */
 /** @typedef {{packages: Record<string, Wheel>, tool?: Record<string, Record<string, string>>}} Lock */
 
@@ -80,7 +108,7 @@ const sha256 = async (bytes) =>
 /** @param {string} hex */
 const integrity = (hex) => `sha256-${btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((byte) => parseInt(byte, 16))))}`;
 
-/** @returns {Promise<{mode: "snapshot" | "normal", operations: Operations, keep?: () => Promise<string>}>} */
+/** @returns {Promise<{mode: "snapshot" | "normal", operations: Operations, prepare: Prepare, keep?: () => Promise<string>}>} */
 async function start() {
   // "no-cache": the lock names this build's wheel, so it is checked with the server (or comes
   // from the service worker's copy when offline), never taken stale from the HTTP cache.
@@ -96,15 +124,15 @@ async function start() {
   const saved = snapshots && key ? await snapshots.match(snapshotURL(key)) : undefined;
   if (snapshots && saved) {
     try {
-      return { mode: "snapshot", operations: await fromSnapshot(lock, saved) };
+      return { mode: "snapshot", ...(await fromSnapshot(lock, saved)) };
     } catch (error) {
       console.warn("The checker could not start from its saved snapshot; starting afresh.", error);
       await snapshots.delete(snapshotURL(key)).catch(() => false);
     }
   }
-  const { operations, snapshot } = await normally(lock, wheel, Boolean(snapshots && key));
+  const { operations, prepare, snapshot } = await normally(lock, wheel, Boolean(snapshots && key));
   const keep = snapshots && key && snapshot ? () => keepSnapshot(snapshots, key, snapshot) : undefined;
-  return { mode: "normal", operations, keep };
+  return { mode: "normal", operations, prepare, keep };
 }
 
 /** A normal start; with `snapshot`, the memory snapshot taken before any request is read. */
@@ -114,6 +142,7 @@ async function normally(/** @type {Lock} */ lock, /** @type {Wheel} */ wheel, /*
   const pyodide = await loadPyodide({
     indexURL,
     lockFileContents: lock,
+    packageBaseUrl: indexURL, // where the lock's relative file names are: the workbook wheels
     createPyodideModule: await createPyodideModule,
     _makeSnapshot: makeSnapshot,
   });
@@ -122,7 +151,7 @@ async function normally(/** @type {Lock} */ lock, /** @type {Wheel} */ wheel, /*
   pyodide.runPython(BRIDGE);
   // Here, and only here: the checker is imported and no request has been read yet.
   const snapshot = makeSnapshot ? pyodide.makeMemorySnapshot() : null;
-  return { operations: operationsOf(pyodide), snapshot };
+  return { ...operationsOf(pyodide), snapshot };
 }
 
 /** @param {Wheel} wheel */
@@ -152,6 +181,7 @@ async function fromSnapshot(lock, saved) {
   const pyodide = await loadPyodide({
     indexURL,
     lockFileContents: lock,
+    packageBaseUrl: indexURL, // where the lock's relative file names are: the workbook wheels
     createPyodideModule: await createPyodideModule,
     _loadSnapshot: bytes,
   });
@@ -208,19 +238,55 @@ function unpack(stored) {
   return snapshot;
 }
 
-/** @param {import("../../pyodide/pyodide.mjs").PyodideAPI} pyodide @returns {Operations} */
+// What reading or writing an .xlsx needs (sitegen/runtime.py, WORKBOOK_PACKAGES: openpyxl, which
+// brings et-xmlfile as its dependency in the lock).
+const WORKBOOKS = "openpyxl";
+
+/**
+ * The Python functions by op, and what loads the packages a request needs first: openpyxl, for a
+ * file checker.sheets reads as a workbook (asked with its first bytes) or a report written as one.
+ * @param {import("../../pyodide/pyodide.mjs").PyodideAPI} pyodide
+ * @returns {{operations: Operations, prepare: Prepare}}
+ */
 function operationsOf(pyodide) {
   const operations = {
     evaluate: pyodide.globals.get("evaluate_text"),
     parse_yen: pyodide.globals.get("parse_yen_text"),
     batch: pyodide.globals.get("batch_file"),
+    batch_download: pyodide.globals.get("batch_download"),
   };
-  for (const [op, run] of Object.entries(operations)) {
+  const readsWorkbook = pyodide.globals.get("reads_workbook");
+  for (const [op, run] of Object.entries({ ...operations, reads_workbook: readsWorkbook })) {
     if (typeof run !== "function") throw new Error(`${PACKAGE} did not load: no ${op} function`);
   }
   // A start that cannot answer is no start (a snapshot could restore without error yet be wrong).
   JSON.parse(operations.parse_yen('["1"]'));
-  return operations;
+  /** @type {Promise<void> | undefined} */
+  let workbooks;
+  /** @type {Prepare} */
+  const prepare = async (op, text, bytes) => {
+    const needed = op === "batch" ? bytes && readsWorkbook(bytes.subarray(0, 4)) : op === "batch_download" && JSON.parse(text).format === "xlsx";
+    if (!needed) return;
+    workbooks ??= loadWorkbooks(pyodide).catch((error) => {
+      workbooks = undefined; // the next request tries again
+      throw error;
+    });
+    await workbooks;
+  };
+  return { operations, prepare };
+}
+
+/**
+ * Load openpyxl and et-xmlfile from the site's lock (loadPackage checks each against its sha256).
+ * loadPackage reports a failed download to its callback rather than throwing: it is thrown here,
+ * so the request says why instead of Python saying openpyxl is not installed.
+ * @param {import("../../pyodide/pyodide.mjs").PyodideAPI} pyodide
+ */
+async function loadWorkbooks(pyodide) {
+  /** @type {string[]} */
+  const problems = [];
+  await pyodide.loadPackage(WORKBOOKS, { messageCallback: () => undefined, errorCallback: (message) => problems.push(message) });
+  if (!(WORKBOOKS in pyodide.loadedPackages)) throw new Error(`${WORKBOOKS} did not load: ${problems.join(" ") || "unknown reason"}`);
 }
 
 /** This browser's cache of snapshots, or null where there is none (an insecure context). */
@@ -269,7 +335,7 @@ function summary(error) {
 }
 
 const started = start();
-const operations = started.then(({ operations }) => operations);
+const operations = started.then(({ operations, prepare }) => ({ operations, prepare }));
 operations.catch(() => undefined); // a failed start is reported below, and to each request
 started.then(
   ({ mode, keep }) => {
@@ -310,8 +376,10 @@ function whenIdle(keep) {
 self.addEventListener("message", async ({ data: { id, op, text, bytes, call } }) => {
   lastRequest = performance.now();
   try {
-    const run = (await operations)[op];
+    const { operations: functions, prepare } = await operations;
+    const run = functions[op];
     if (!run) throw new Error(`unknown operation ${op}`);
+    await prepare(op, text, bytes);
     const begun = performance.now();
     const result = bytes ? run(text, bytes, call) : run(text);
     postMessage({ id, ok: true, text: result, ms: performance.now() - begun });
