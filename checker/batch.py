@@ -349,8 +349,10 @@ def _budget_lines(row: _Row, years: dict[int, dict[Column, tuple[int, str]]]) ->
 
 
 def _json_lines(text: str) -> Iterator[_Row]:
-    """Each line that is not blank, numbered as an editor numbers it; errors at the input's paths."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Each line that is not blank, numbered as an editor numbers it; errors at the input's paths.
+    Lines end at \n (a \r before it is dropped) and nowhere else: JSON text may hold U+2028,
+    U+0085 or a form feed inside a string, where str.splitlines would cut the line."""
+    for number, line in enumerate((line.removesuffix("\r") for line in text.split("\n")), start=1):
         if not line.strip():
             continue
         try:

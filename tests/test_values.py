@@ -5,7 +5,10 @@ out as a traceback or a silent wrong answer (issue "Nothing lost, nothing false"
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import subprocess
 import sys
 
@@ -100,3 +103,14 @@ def test_the_cli_says_so_for_a_count_with_a_superscript_digit(tmp_path) -> None:
     rows = [line.split(",") for line in done.stdout.splitlines()[1:]]
     assert [row[2] for row in rows] == ["invalid", "invalid"]
     assert all("pi_other_aspire_applications" in line for line in done.stdout.splitlines()[1:])
+
+
+def test_a_json_lines_string_holding_a_line_separator_stays_one_plan(tmp_path) -> None:
+    """JSON Lines end at \n only: U+2028, U+0085 and a form feed are allowed inside a JSON string."""
+    plans = tmp_path / "plans.jsonl"
+    rows = [{"id": f"A\u2028B\x85C\x0c{n}", "call": CALL, "track": "top"} for n in (1, 2)]
+    plans.write_text("\r\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\r\n", "utf-8")
+    done = subprocess.run([sys.executable, "-m", "checker", "batch", str(plans)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = list(csv.reader(io.StringIO(done.stdout)))
+    assert [row[:3] for row in report[1:]] == [["1", "A\u2028B\x85C\x0c1", "incomplete"], ["2", "A\u2028B\x85C\x0c2", "incomplete"]]
