@@ -438,19 +438,6 @@ def _updated(r: _Reader, documents: Mapping[str, Document]) -> dt.date:
     return updated
 
 
-def _walk_localized(r: _Reader) -> None:
-    """Every table with a ja or en key must have both: no string exists in one language only."""
-    if isinstance(r.value, dict):
-        if set(r.value) & set(LANGS):
-            r.localized()
-            return
-        for _, child in r.items():
-            _walk_localized(child)
-    elif isinstance(r.value, list):
-        for child in r.elements():
-            _walk_localized(child)
-
-
 def parse_call(
     data: Mapping[str, Any], file: str, digest: str, *,
     raw: Mapping[str, Any] | None = None, own: Mapping[str, Any] | None = None,
@@ -462,7 +449,6 @@ def parse_call(
     version = root["schema_version"].integer(1)
     if version != SCHEMA_VERSION:
         raise root["schema_version"].fail(f"this checker reads schema version {SCHEMA_VERSION}, not {version}")
-    _walk_localized(root)
 
     documents = {doc_id: _document(doc_id, r) for doc_id, r in root["documents"].items()}
     if "briefing" not in documents:
