@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import printed
 from .formatting import LANGS, Localized, Month, Period
 from .iso3166 import ALPHA2
 
@@ -338,6 +339,31 @@ def _track(track_id: str, r: _Reader, cite: _Citer) -> Track:
     )
 
 
+LABEL = "_label"
+"""A figure's printed words end in this: `direct_cost_cap_label` is how the call prints
+`direct_cost_cap`."""
+
+
+def _check_printed(r: _Reader) -> None:
+    """Every whole figure with printed words beside it (`X` and `X_label`, in any table) must be
+    the amount those words print, in each language: the page quotes one, the checker uses the
+    other, and a reader sees both."""
+    if isinstance(r.value, list):
+        for item in r.elements():
+            _check_printed(item)
+    if not isinstance(r.value, dict):
+        return
+    for key in r.value:
+        figure = r.value.get(key.removesuffix(LABEL)) if key.endswith(LABEL) else None
+        if isinstance(figure, int) and not isinstance(figure, bool):
+            label = r[key].localized()
+            for lang in LANGS:
+                reason = printed.disagreement(figure, label.render(lang), lang)
+                if reason:
+                    raise r[key].fail(f"{reason} ({key.removesuffix(LABEL)} = {figure:,})", f"{r[key].key}.{lang}")
+        _check_printed(r[key])
+
+
 def _named_list(r: _Reader, id_key: str, cite: _Citer) -> dict[str, Named]:
     named: dict[str, Named] = {}
     for item in r.elements():
@@ -450,6 +476,7 @@ def parse_call(
     if version != SCHEMA_VERSION:
         raise root["schema_version"].fail(f"this checker reads schema version {SCHEMA_VERSION}, not {version}")
 
+    _check_printed(root)
     documents = {doc_id: _document(doc_id, r) for doc_id, r in root["documents"].items()}
     if "briefing" not in documents:
         raise root["documents"].fail("needs the primary document `briefing`, which plain-string citations cite")

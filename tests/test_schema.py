@@ -106,3 +106,37 @@ def test_tracks_with_different_indirect_rates_are_refused(tmp_path: Path) -> Non
 def test_a_month_not_written_yyyy_mm_says_how_to_write_it(tmp_path: Path) -> None:
     error = refusal(tmp_path, "period_end = \"2031-03\"", "period_end = \"203103\"")
     assert error.key == "tracks.top.period_end" and "written YYYY-MM" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "says"),
+    [
+        # A retyped figure: the page would quote 3.8億円 while the checker caps at ¥390,000,000.
+        ("direct_cost_cap = 380_000_000", "direct_cost_cap = 390_000_000", "tracks.top.direct_cost_cap_label.ja",
+         "print ¥380,000,000 but the figure is 390,000,000"),
+        # Words copied from the other track.
+        ('direct_cost_cap_label.en = "up to ¥69 million"', 'direct_cost_cap_label.en = "up to ¥380 million"',
+         "tracks.rising.direct_cost_cap_label.en", "print ¥380,000,000 but the figure is 69,000,000"),
+        ('total_with_indirect_printed_label.ja = "最大9,000万円"', 'total_with_indirect_printed_label.ja = "最大9,000円"',
+         "tracks.rising.total_with_indirect_printed_label.ja", "print ¥9,000 but the figure is 90,000,000"),
+        ('scale_printed_label.en = "up to about ¥500 million per project"', 'scale_printed_label.en = "up to about 500 million"',
+         "programme.scale_printed_label.en", "print no amount of yen"),
+        ('scale_printed_label.ja = "1課題あたり最大5億円規模"', 'scale_printed_label.ja = "1課題あたり最大5億円、間接経費1.5億円"',
+         "programme.scale_printed_label.ja", "print 2 amounts"),
+    ],
+)
+def test_a_figure_that_disagrees_with_the_words_printed_beside_it_is_refused(
+    tmp_path: Path, old: str, new: str, key: str, says: str
+) -> None:
+    error = refusal(tmp_path, old, new)
+    assert (error.file.endswith(CALL_FILE.name), error.key) == (True, key)
+    assert says in error.reason
+
+
+def test_a_second_call_file_with_the_same_id_is_refused(tmp_path: Path) -> None:
+    for each in (CALL_FILE, FOLLOW_UP):
+        (tmp_path / each.name).write_text(each.read_text("utf-8"), "utf-8")
+    (tmp_path / "copy.toml").write_text(CALL_FILE.read_text("utf-8"), "utf-8")
+    with pytest.raises(CallDataError) as refused:
+        load_calls(tmp_path)
+    assert "aspire-fy2025-single" in refused.value.reason
