@@ -6,8 +6,9 @@ next step and citation.
 """
 
 from .calldata import Call, CallDataError
-from .engine import calls, current_call, default_call_id, evaluate, load_call, load_calls, to_json
+from .engine import calls, current_call, default_call_id, evaluate, evaluate_text, load_call, load_calls, to_json
 
 __all__ = [
-    "Call", "CallDataError", "calls", "current_call", "default_call_id", "evaluate", "load_call", "load_calls", "to_json",
+    "Call", "CallDataError", "calls", "current_call", "default_call_id", "evaluate", "evaluate_text", "load_call",
+    "load_calls", "to_json",
 ]

@@ -30,6 +30,14 @@ MAX_LINES = 1000
 MAX_PEOPLE = 100
 """At most this many counterpart PIs, team members, and other applications per person."""
 MAX_TEXT = 200
+MAX_LINK = 200_000
+"""At most this many characters of answers in a prefilled link (`checker/#a=…`): far more than the
+largest plan anyone writes, and refused before it is decoded, so no link can freeze the page."""
+MAX_FILE_BYTES = 10 * 2**20
+"""A batch file of at most 10 MiB (an .xlsx also at most MAX_UNPACKED_BYTES once unpacked)."""
+MAX_UNPACKED_BYTES = 100 * 2**20
+MAX_ROWS = 2_000
+"""At most this many planned applications (rows, or lines of JSON Lines) in one batch file."""
 
 CALL = "call"
 """The plan's key naming the call it is judged by (the current call when not given). It says which

@@ -28,7 +28,6 @@ the column it came from.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,14 +35,15 @@ from functools import cache
 from typing import Any
 
 from .answers import (
-    ANSWERS, CALL, LINE, PARTS, ROW_ID, Column, Part, SheetColumn, answer, answers_of, sheet_columns,
+    ANSWERS, CALL, LINE, MAX_ROWS, PARTS, ROW_ID, Column, Part, SheetColumn, answer, answers_of, sheet_columns,
 )
 from .calldata import Call
 from .cells import READERS, CellError, folded, lower
 from .engine import evaluate
 from .formatting import Localized
 from .report import BatchReport, Plan
-from .sheets import BatchError, Row, column_letter, decode, read_sheet
+from .sheets import BatchError, Row, check_size, column_letter, decode, read_sheet, too_many_plans
+from .values import read_json
 
 __all__ = ["FORMATS", "BatchError", "BatchReport", "Place", "place", "report_file", "template_header"]
 
@@ -79,14 +79,17 @@ def report_file(
         endings = "、".join(FORMATS)
         raise BatchError(f"形式が分かりません。ファイル名の拡張子を {endings} のいずれかにしてください（コマンドラインでは --format でも指定できます）。",
                          f"Unknown format: the file's name must end in {', '.join(FORMATS)} (on the command line, --format says it too).")
+    check_size(content)
     notes: set[Localized] = set()
     if kind == JSON_LINES:
         text, encoding = decode(content)
+        if sum(1 for line in text.split("\n") if line.strip()) > MAX_ROWS:
+            raise too_many_plans()
         read = [Localized(f"{encoding.ja}のJSON Linesとして読みました。", f"Read as JSON Lines in {encoding.en}.")]
         rows = _json_lines(text)
     else:
         sheet = read_sheet(name, content, _names_a_column)
-        header = _header(sheet.header[1], sheet.rows)
+        header = _header(sheet.header[1])
         read = [*sheet.notes, *header.notes]
         rows = (_read_row(header, number, cells, notes) for number, cells in sheet.rows)
     plans = tuple(_judged(row, call, calls) for row in rows)
@@ -164,6 +167,12 @@ _PATTERNS = tuple(
     (sheet, _pattern(name))
     for each in ANSWERS for sheet in sheet_columns(each) for name in (sheet.name, *sheet.former_names)
 )
+_MISNUMBERED = tuple(
+    re.compile(re.escape(name).replace(re.escape("{n}"), r"(?P<n>\d+)").replace(re.escape("{year}"), r"\d{4}"), re.ASCII)
+    for each in ANSWERS for sheet in sheet_columns(each) for name in (sheet.name, *sheet.former_names) if "{n}" in name
+)
+"""The numbered columns with any digits for {n}: what a column numbered 0, 01 or 0001 matches, so
+it is refused with the name to write rather than read as an office's own column (and lost)."""
 
 
 @cache
@@ -196,13 +205,28 @@ class _Header:
     answers: tuple[tuple[int, str, Place], ...]
     id: int | None
     call: tuple[int, str] | None
+    named: frozenset[int]
+    """The indexes of the columns with a header: a value in any other is an error at its row."""
     notes: tuple[Localized, ...]
 
 
-def _header(cells: Sequence[str], rows: Sequence[Row]) -> _Header:
+def _refuse_misnumbered(key: str, written: str) -> None:
+    """A checker's numbered column written with 0 or leading zeros: refused, naming the column."""
+    for pattern in _MISNUMBERED:
+        if (match := pattern.fullmatch(key)) and match["n"] != str(max(int(match["n"]), 1)):
+            number = int(match["n"])
+            fixed = f"{key[: match.start('n')]}{max(number, 1)}{key[match.end('n'):]}"
+            raise BatchError(
+                f"見出し行の列「{written.strip()}」は番号の書き方が違います。番号は1から、先頭に0を付けずに書きます（例：「{fixed}」）。",
+                f"The header row's column “{written.strip()}” is numbered wrongly: numbers start at 1, with no leading zero (such as “{fixed}”).",
+            )
+
+
+def _header(cells: Sequence[str]) -> _Header:
     """What each column of the header holds. The same name twice is refused (a row would hold one
-    of the two cells and silently lose the other); a column the checker does not know, or cells
-    with no header above them, are noted, with the column's letters."""
+    of the two cells and silently lose the other), and so is a numbered column numbered from 0
+    or with leading zeros; a column the checker does not know is noted, with its letters (an
+    office keeps its own columns)."""
     answers, ignored, named = [], [], {}
     for index, written in enumerate(cells):
         key = _key(written)
@@ -212,20 +236,19 @@ def _header(cells: Sequence[str], rows: Sequence[Row]) -> _Header:
             raise BatchError(f"見出し行に列「{written}」が2回あります。", f"The header row names the column “{written}” twice.")
         named[key] = index
         where = place(key)
+        if where is None:
+            _refuse_misnumbered(key, written)
         if where is not None:
             answers.append((index, written.strip(), where))
         elif key not in (ROW_ID.name, CALL):
             ignored.append((written.strip(), column_letter(index)))
-    read = set(named.values())
-    unnamed = sorted({i for _, row in rows for i, text in enumerate(row) if text.strip() and i not in read})
-    ignored += [("", column_letter(i)) for i in unnamed]
     notes = ()
     if ignored:
-        listed_ja = "、".join(f"「{name}」（{letter}列）" if name else f"見出しのない{letter}列" for name, letter in ignored)
-        listed_en = ", ".join(f"“{name}” (column {letter})" if name else f"column {letter} (no header)" for name, letter in ignored)
+        listed_ja = "、".join(f"「{name}」（{letter}列）" for name, letter in ignored)
+        listed_en = ", ".join(f"“{name}” (column {letter})" for name, letter in ignored)
         notes = (Localized(f"チェッカーの列ではないため読まなかった列：{listed_ja}", f"Columns the checker does not know, not read: {listed_en}."),)
     call = (named[CALL], cells[named[CALL]].strip()) if CALL in named else None
-    return _Header(tuple(answers), named.get(ROW_ID.name), call, notes)
+    return _Header(tuple(answers), named.get(ROW_ID.name), call, frozenset(named.values()), notes)
 
 
 # --- A spreadsheet's row as the checker's input ------------------------------------------------
@@ -244,6 +267,8 @@ def _read_row(header: _Header, number: int, cells: tuple[str, ...], notes: set[L
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     row = _Row(number, cell(header.id), {})
+    if any(mark in row.label for mark in "\r\n"):
+        row.problems.append((ROW_ID.name, _LINE_BREAK))
     if header.call and (text := cell(header.call[0])):
         row.data[CALL] = lower(folded(text))
         row.columns[CALL] = header.call[1]
@@ -253,6 +278,9 @@ def _read_row(header: _Header, number: int, cells: tuple[str, ...], notes: set[L
     for index, written, where in header.answers:
         text = folded(cell(index))
         if not text:
+            continue
+        if any(mark in text for mark in "\r\n"):
+            row.problems.append((written, _LINE_BREAK))
             continue
         spot = (where.sheet, where.number, where.year)
         if spot in filled:
@@ -279,7 +307,20 @@ def _read_row(header: _Header, number: int, cells: tuple[str, ...], notes: set[L
         _object_of(row.data, part.parent)[part.key] = _entries(row, part, found)
     if years:
         _object_of(row.data, LINE.parent)[LINE.key] = _budget_lines(row, years)
+    for index in range(len(cells)):
+        if index not in header.named and cells[index].strip():
+            letter = column_letter(index)
+            row.problems.append((letter, Localized(
+                f"見出しのない{letter}列に値があります。列に見出しを付けるか、値を消してください。",
+                f"Holds a value in column {letter}, which has no header: give the column a header or delete the value.")))
     return row
+
+
+_LINE_BREAK = Localized(
+    "セルの中に改行があります。CSVでは、閉じていない引用符（\"）が下の行をこのセルにつなげてしまうことがあります。",
+    "The cell holds a line break: in a CSV file, a quote (\") left open joins the rows below into this cell.",
+)
+"""No answer holds a line break: one in a cell is a quote left open, or a cell pasted whole."""
 
 
 def _entries(row: _Row, part: Part, found: Found) -> list[dict[str, Any]]:
@@ -356,8 +397,8 @@ def _json_lines(text: str) -> Iterator[_Row]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except (ValueError, RecursionError):
+            data = read_json(line)
+        except ValueError:  # not JSON, too deep, NaN, or an integer of over 4,300 digits
             yield _Row(number, "", None, problems=[("", Localized("JSONとして読めない行です。", "This line is not valid JSON."))])
             continue
         label = ""

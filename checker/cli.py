@@ -11,64 +11,39 @@ that cannot be used is named on stderr, with exit 2.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
+from .answers import MAX_FILE_BYTES
 from .application import shown
 from .batch import BatchError, report_file
 from .calldata import Call, CallDataError
-from .engine import calls, current_call, evaluate, load_calls, now, to_json
+from .engine import calls, current_call, evaluate_text, invalid, load_calls, now, to_json
 from .formatting import LANGS, Lang
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
 
-def _invalid(ja: str, en: str, registry: Mapping[str, Call]) -> dict[str, Any]:
-    call_id = current_call(registry, now()).id
-    return {"call": call_id, "verdict": "invalid", "errors": [{"path": "", "message": {"ja": ja, "en": en}}]}
-
-
-def _read(name: str, stdin: BinaryIO) -> bytes:
-    return stdin.read() if name == "-" else Path(name).read_bytes()
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
-def parse_json(content: bytes, registry: Mapping[str, Call]) -> tuple[Any, dict[str, Any] | None]:
-    """Decode strict JSON; returns (value, None) or (None, an invalid result saying why)."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, _invalid("入力がUTF-8ではありません。", "The input is not UTF-8 text.", registry)
-    try:
-        return json.loads(text, parse_constant=_reject_constant), None
-    except json.JSONDecodeError as error:
-        return None, _invalid(
-            f"JSONとして読めません（{error.lineno}行 {error.colno}列）。",
-            f"The input is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
-            registry,
-        )
-    except (ValueError, RecursionError):
-        return None, _invalid("JSONとして読めません（入れ子が深すぎるか、数値が大きすぎます）。",
-                              "The input is not usable JSON (nested too deeply, or a number too long).", registry)
+def _read(name: str, stdin: BinaryIO, most: int = -1) -> bytes:
+    """A file's bytes, or standard input's (`-`); with `most`, no more than that many bytes."""
+    if name == "-":
+        return stdin.read(most)
+    with Path(name).open("rb") as file:
+        return file.read(most)
 
 
 def check(name: str, stdin: BinaryIO, stdout: BinaryIO, registry: Mapping[str, Call]) -> int:
     try:
         content = _read(name, stdin)
     except OSError as error:
-        result = _invalid(
-            f"ファイルを読めません：{name}", f"Cannot read the file {name}: {error.strerror or error}.", registry
-        )
+        result = invalid(f"ファイルを読めません：{name}", f"Cannot read the file {name}: {error.strerror or error}.", calls=registry)
     else:
-        value, result = parse_json(content, registry)
-        if result is None:
-            result = evaluate(value, calls=registry)
+        try:
+            result = evaluate_text(content.decode("utf-8-sig"), calls=registry)
+        except UnicodeDecodeError:
+            result = invalid("入力がUTF-8ではありません。", "The input is not UTF-8 text.", calls=registry)
     stdout.write(to_json(result).encode("utf-8"))
     return EXIT_INVALID if result["verdict"] == "invalid" else EXIT_OK
 
@@ -96,7 +71,7 @@ def batch(
                        "--output must name a file ending in .csv or .xlsx.")
     try:
         try:
-            content = _read(name, stdin)
+            content = _read(name, stdin, MAX_FILE_BYTES + 1)  # one byte more says it is too large
         except OSError as error:
             raise BatchError("ファイルを読めません。", f"Cannot read the file {name}: {error.strerror or error}.") from None
         report = report_file(name, content, kind, call=chosen, calls=registry)

@@ -25,6 +25,7 @@ from .formatting import Renderable
 from .rules import Context, applied, finding, verify_rules
 from .schema import check as check_schema
 from .texts import call_params, common_indirect_rate, fill_call_texts, refuse_typed_figures
+from .values import JsonError, read_json
 
 CALLS_PACKAGE_DIR = "calls"
 CALLS_SHOWN_AS = "site_src/calls"
@@ -224,6 +225,35 @@ def evaluate(
     return {
         "call": call.id, "call_data": judged_by(call),
         "verdict": _verdict(findings), "findings": findings, "budget": budget.as_json(),
+    }
+
+
+def evaluate_text(text: str, *, at: dt.datetime | None = None, calls: Mapping[str, Call] | None = None) -> dict[str, Any]:
+    """Judge a plan given as JSON text: what `python -m checker check` prints and what the
+    browser's checker answers (web/checker/worker.mjs), so both read the same text alike. Text
+    that is not JSON the checker reads is an invalid result saying why, never an exception."""
+    try:
+        value = read_json(text)
+    except json.JSONDecodeError as error:
+        return invalid(
+            f"JSONとして読めません（{error.lineno}行 {error.colno}列）。",
+            f"The input is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
+            at=at, calls=calls,
+        )
+    except (JsonError, ValueError):  # too deep, NaN or Infinity, an integer of over 4,300 digits
+        return invalid("JSONとして読めません（入れ子が深すぎるか、数値が大きすぎます）。",
+                       "The input is not usable JSON (nested too deeply, or a number too long).", at=at, calls=calls)
+    return evaluate(value, at=at, calls=calls)
+
+
+def invalid(ja: str, en: str, *, at: dt.datetime | None = None, calls: Mapping[str, Call] | None = None) -> dict[str, Any]:
+    """The result for input that could not be read at all (not JSON, not UTF-8, no file), judged
+    by no rule: the error is at the input as a whole, and the call is the current one."""
+    registry = _shipped_unless(calls)
+    call = current_call(registry, at or now())
+    return {
+        "call": call.id, "call_data": judged_by(call), "verdict": "invalid",
+        "errors": [{"path": "", "message": {"ja": ja, "en": en}}],
     }
 
 

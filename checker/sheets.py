@@ -20,11 +20,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from .answers import MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
 from .formatting import Localized
 
 ZIP = b"PK\x03\x04"
@@ -46,6 +49,27 @@ class BatchError(ValueError):
     def __init__(self, ja: str, en: str) -> None:
         super().__init__(f"{ja} / {en}")
         self.ja, self.en = ja, en
+
+
+def check_size(content: bytes) -> None:
+    """Refuse a file over MAX_FILE_BYTES before reading any of it (the page refuses it with the
+    same words before it hands the file over, web/checker/batch.mjs; the command line reads no
+    more than one byte past it)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise too_large()
+
+
+def too_large() -> BatchError:
+    """A file over MAX_FILE_BYTES."""
+    mb = MAX_FILE_BYTES // 2**20
+    return BatchError(f"ファイルが{mb}MBを超えています。一度に確認できるのは{mb}MBまでです。ファイルを分けてください。",
+                      f"The file is larger than {mb} MB, the most that can be checked at once: split the file.")
+
+
+def too_many_plans() -> BatchError:
+    """A file with more than MAX_ROWS plans, refused before any is judged."""
+    return BatchError(f"計画が{MAX_ROWS:,}件を超えています。一度に確認できるのは{MAX_ROWS:,}件までです。ファイルを分けてください。",
+                      f"The file has more than {MAX_ROWS:,} plans: at most {MAX_ROWS:,} can be checked at once. Split the file.")
 
 
 Row = tuple[int, tuple[str, ...]]
@@ -104,12 +128,39 @@ def read_sheet(name: str, content: bytes, is_header: Callable[[Sequence[str]], b
     tabs = "\t" in first
     kind = Localized(f"{encoding.ja}の{'タブ区切りテキスト' if tabs else 'CSV'}",
                      f"{'tab-separated text' if tabs else 'CSV'} in {encoding.en}")
-    reader = csv.reader(io.StringIO(text), delimiter="\t" if tabs else ",")
-    try:
-        return _table(enumerate(map(tuple, reader), start=1), is_header, kind)
-    except csv.Error as error:
-        raise BatchError(f"{reader.line_num}行目がCSVとして読めません（{error}）。",
-                         f"Line {reader.line_num} is not readable as CSV ({error}).") from None
+    return _table(_records(text, "\t" if tabs else ","), is_header, kind)
+
+
+def _records(text: str, delimiter: str) -> Iterator[Row]:
+    """The rows of a text file, numbered as a spreadsheet program shows them (a cell in quotes may
+    hold line breaks, so a row may span lines). Read strictly: a quote left open to the end of
+    the file would swallow every row below it into one cell, and a quote inside a cell (`"to"p`)
+    is a guess at what was meant; both are refused, naming the row and line where they begin."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    number = 0
+    while True:
+        line = reader.line_num + 1
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                raise BatchError(f"{number}行目（ファイルの{line:,}行目）で開いた引用符（\"）が閉じられていないため、それより下の行が一つのセルになってしまいます。引用符を閉じてください。",
+                                 f"Row {number} (line {line:,} of the file) opens a quote (\") that is never closed, which would make every row below it one cell: close the quote.") from None
+            why = next((words for says, words in _CSV_ERRORS if says in str(error)), Localized(str(error), str(error)))
+            raise BatchError(f"{number}行目（ファイルの{line:,}行目）がCSVとして読めません：{why.ja}。",
+                             f"Row {number} (line {line:,} of the file) is not readable as CSV: {why.en}.") from None
+        yield number, tuple(cells)
+
+
+_CSV_ERRORS = (
+    ("expected after", Localized("引用符（\"）で囲んだセルの後、区切り文字の前に文字があります", "a cell in quotes (\") has more text after its closing quote")),
+    ("field larger than", Localized(f"セルが{csv.field_size_limit():,}文字を超えています", f"a cell is longer than {csv.field_size_limit():,} characters")),
+)
+"""Python's csv errors in words, by what their text says (a NUL never gets here: decode refuses
+it); any other in Python's own words."""
 
 
 def is_workbook(content: bytes) -> bool:
@@ -135,7 +186,9 @@ def _table(rows: Iterable[Row], is_header: Callable[[Sequence[str]], bool], kind
     if number > 1:
         notes.append(Localized(f"見出し行は{number}行目です（それより上の行は読んでいません）。",
                                f"The header is row {number} (the rows above it were not read)."))
-    body = tuple((n, row) for n, row in found if any(cell.strip() for cell in row))
+    body = tuple(itertools.islice(((n, row) for n, row in found if any(cell.strip() for cell in row)), MAX_ROWS + 1))
+    if len(body) > MAX_ROWS:
+        raise too_many_plans()
     return Sheet(header, body, tuple(notes))
 
 
@@ -152,6 +205,7 @@ def openpyxl() -> ModuleType:
 def _workbook(content: bytes, is_header: Callable[[Sequence[str]], bool]) -> Sheet:
     """The first worksheet that has a header row; its cells as Excel writes them in a CSV."""
     module = openpyxl()
+    _check_unpacked(content)
     # openpyxl raises a dozen kinds of error for a damaged or foreign zip (an .ods, a .docx);
     # each means the same to the reader.
     try:
@@ -170,6 +224,19 @@ def _workbook(content: bytes, is_header: Callable[[Sequence[str]], bool]) -> She
         "どのシートにも、チェッカーの列（id、track など）を見出しにした行がありません。一括確認用の表と同じ見出し行にしてください。",
         "No sheet has a row that names the checker's columns (id, track, …): give it a header row like the blank spreadsheet's.",
     )
+
+
+def _check_unpacked(content: bytes) -> None:
+    """A workbook is a zip archive: refuse one that would unpack to more than MAX_UNPACKED_BYTES
+    (a few kilobytes can say gigabytes) before openpyxl unpacks anything."""
+    try:
+        unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable_workbook() from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        mb = MAX_UNPACKED_BYTES // 2**20
+        raise BatchError(f"このExcelブックは展開すると{mb}MBを超えるため読めません。不要なシートや書式を削除してください。",
+                         f"This workbook unpacks to more than {mb} MB, which is more than can be read: remove sheets or formatting it does not need.")
 
 
 def _unreadable_workbook() -> BatchError:

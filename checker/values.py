@@ -11,7 +11,9 @@ written form each, in ASCII, within bounds, and say None for anything else.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from typing import Any
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 """The calendar range a plan's dates may lie in: far wider than any call, and far enough from
@@ -25,6 +27,12 @@ _MOMENT = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?",
     re.ASCII,
 )
+MAX_DEPTH = 32
+"""Arrays and objects a JSON text may nest (a plan nests four deep). Deeper text is refused
+before it is parsed: Python's parser recurses, and in Pyodide a few thousand levels overflow
+the WebAssembly stack, which kills the interpreter for every later request, where CPython
+would raise RecursionError."""
+
 _CODE = re.compile(r"[A-Za-z]{2}", re.ASCII)
 _WHOLE = re.compile(rf"\d{{1,{MAX_DIGITS}}}", re.ASCII)
 
@@ -80,3 +88,30 @@ def read_code(text: str) -> str | None:
 def read_whole(text: str) -> int | None:
     """A whole number written in ASCII digits (at most MAX_DIGITS of them), or None."""
     return int(text) if _WHOLE.fullmatch(text) else None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class JsonError(ValueError):
+    """Text that is not one JSON value the checker reads: not JSON, nested deeper than
+    MAX_DEPTH, or using NaN or Infinity (which Python's json reads and JSON does not have)."""
+
+
+def read_json(text: str) -> Any:
+    """One JSON value, read the same in CPython and Pyodide; JsonError for anything else."""
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # only then can it nest too deep
+        depth = 0
+        for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
+            depth += 1 if bracket in "[{" else -1
+            if depth > MAX_DEPTH:
+                raise JsonError(f"nested more than {MAX_DEPTH} levels deep")
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except RecursionError:
+        raise JsonError(f"nested more than {MAX_DEPTH} levels deep") from None
+
+
+def _not_json(name: str) -> None:
+    raise JsonError(f"{name} is not JSON")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from checker import Call, answers, batch
+from checker import Call, answers, batch, sheets
 from checker.answers import (
     CHOICE, COUNTRY, DATE, MAX_TEXT, MOMENT, PARTS, ROW_ID, TEXT, TRACKS, WHOLE, YEN, YES_NO, Answer, Column, Kind,
     answers_of, choices, formerly, keys,
@@ -83,7 +83,10 @@ def render_batch(call: Call, strings: Strings, lang: Lang, root: str, status: St
     relative URL of the site root, which the page turns into the absolute address its reports'
     links to the rules start with, wherever the site is served."""
     page = _environment().get_template("batch.html")
-    data = _page_data(call, strings, lang, root, status) | {"site": root, "verdicts": BATCH_VERDICTS}
+    too_large = sheets.too_large()
+    data = _page_data(call, strings, lang, root, status) | {
+        "site": root, "verdicts": BATCH_VERDICTS, "too_large": too_large.ja if lang == "ja" else too_large.en,
+    }
     accept = ",".join([*batch.FORMATS, "text/csv"])
     templates = {"xlsx": f"{data['guide']}{BATCH_WORKBOOK}", "csv": f"{data['guide']}{BATCH_TEMPLATE}"}
     return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept, templates=templates))
@@ -247,6 +250,7 @@ def _page_data(call: Call, strings: Strings, lang: Lang, root: str, status: Stat
         "formats": _formats(lang),
         "strings": strings.with_prefix("checker", lang),
         "rules": {rule.id: {"page": rule.page, "title": rule_title(call, rule, lang)} for rule in call.rules.values()},
+        "limits": {"link": answers.MAX_LINK, "file_bytes": answers.MAX_FILE_BYTES, "rows": answers.MAX_ROWS},
     }
 
 

@@ -131,6 +131,22 @@ def test_the_readme_input_table_is_the_declaration() -> None:
     assert "\n".join(table) + "\n" == expected, "README.md's input table should read:\n" + expected
 
 
+def test_the_readmes_limits_are_the_declared_ones() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("### Limits, and what the checker refuses", 1)[1].split("\n#", 1)[0]
+    limits = {cells[1]: cells[2] for line in section.splitlines() if line.startswith("| ") and not line.startswith("| what")
+              for cells in [[cell.strip() for cell in line.split("|")]]}
+    assert limits == {
+        "counterpart PIs, team members": f"{answers.MAX_PEOPLE:,} each",
+        "budget lines": f"{answers.MAX_LINES:,}",
+        "an amount": f"whole yen from 0 to {answers.MAX_AMOUNT:,}",
+        "a text (a budget line's category)": f"{answers.MAX_TEXT:,} characters",
+        "a prefilled link's answers (after `#a=`)": f"{answers.MAX_LINK:,} characters",
+        "a batch file": f"{answers.MAX_FILE_BYTES // 2**20} MB (an .xlsx also {answers.MAX_UNPACKED_BYTES // 2**20} MB once unpacked)",
+        "plans in one batch file": f"{answers.MAX_ROWS:,}",
+    }
+
+
 BLANK_SHEET = [
     "id", "track", "track_requirements_met", "field", "young_researcher_stays", "invites_young_researchers",
     "include_indirect", "submitted_at",

@@ -295,12 +295,47 @@ def test_a_checker_error_deep_in_a_list_is_at_its_column() -> None:
 
 
 def test_an_unknown_column_never_turns_a_row_invalid_and_is_listed_once() -> None:
-    sheet = "id,track,備考,Remarks,,track_requirements_met\nA,top,メモ,x,stray,yes\nB,rising,,,,\n".encode()
+    sheet = "id,track,備考,Remarks,track_requirements_met\nA,top,メモ,x,yes\nB,rising,,,\n".encode()
     got = report_file("office.csv", sheet)
     assert [plan.verdict for plan in got.plans] == ["incomplete", "incomplete"]
     (ignored,) = [note for note in got.notes if "not read" in note.en]
-    assert "“備考” (column C)" in ignored.en and "“Remarks” (column D)" in ignored.en and "column E (no header)" in ignored.en
+    assert "“備考” (column C)" in ignored.en and "“Remarks” (column D)" in ignored.en
     assert "「備考」（C列）" in ignored.ja
+
+
+def test_a_value_under_no_header_is_an_error_at_its_row_not_dropped() -> None:
+    """An extra cell (a row longer than its header, or a value in a column left unnamed) would
+    otherwise be read by nobody: the row says so, naming the column, and the other rows stand."""
+    got = report_file("office.csv", b"id,track,,track_requirements_met\nA,top,stray,yes\nB,rising,,\nC,top,,yes,extra\n")
+    assert [plan.verdict for plan in got.plans] == ["invalid", "incomplete", "invalid"]
+    assert [[column for column, _ in plan.errors] for plan in got.plans] == [["C"], [], ["E"]]
+    column, message = got.plans[2].errors[0]
+    assert "column E" in message.en and "E列" in message.ja
+
+
+def test_a_cell_holding_a_line_break_is_an_error_naming_the_quote_left_open() -> None:
+    """`A,"top` … `B",top`: the quote opened in row 2 closes in the next line, so row 3 would
+    vanish into row 2's cell; the row says so, and the rows after it are read."""
+    got = report_file("office.csv", b'id,track\nA,"top\nB",top\nC,top\n"D\nE",rising\n')
+    assert [(plan.row, plan.verdict) for plan in got.plans] == [(2, "invalid"), (3, "incomplete"), (4, "invalid")]
+    assert [[column for column, _ in plan.errors] for plan in got.plans] == [["track", "C"], [], ["id"]]
+    assert "quote" in got.plans[0].errors[0][1].en and "引用符" in got.plans[0].errors[0][1].ja
+
+
+@pytest.mark.parametrize(("written", "fixed"), [("co_pi_0_ongoing_aspire", "co_pi_1_ongoing_aspire"),
+                                                 ("counterpart_01_country", "counterpart_1_country"),
+                                                 ("Counterpart_002_LOI", "counterpart_2_loi")])
+def test_a_column_numbered_from_0_or_with_a_leading_zero_is_refused_with_the_name_to_write(written: str, fixed: str) -> None:
+    with pytest.raises(BatchError) as refused:
+        report_file("office.csv", f"id,track,{written}\nA,top,x\n".encode())
+    assert written in refused.value.en and fixed in refused.value.en and fixed in refused.value.ja
+
+
+@pytest.mark.parametrize(("content", "row"), [(b'id,track\nA,top\nB,"top\nC,top\n', "Row 3"), (b'id,track\nA,"to"p\n', "Row 2")])
+def test_a_quote_left_open_or_misplaced_is_refused_naming_its_row(content: bytes, row: str) -> None:
+    with pytest.raises(BatchError) as refused:
+        report_file("office.csv", content)
+    assert row in refused.value.en and row.removeprefix("Row ") + "行目" in refused.value.ja
 
 
 def test_the_same_column_twice_is_refused_whatever_its_letter_case() -> None:
@@ -314,7 +349,7 @@ def test_the_same_column_twice_is_refused_whatever_its_letter_case() -> None:
 
 def _zip_of(name: str, content: bytes) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(name, content)
     return out.getvalue()
 
@@ -348,6 +383,40 @@ def test_a_file_that_cannot_be_read_is_a_batch_error_in_both_languages(case: str
     assert done.returncode == 2 and done.stdout == b""
     said = done.stderr.decode("utf-8")
     assert refused.value.ja in said and refused.value.en in said and "Traceback" not in said
+
+
+def _many(lines: int, row: str) -> bytes:
+    return ("id,track\n" + "".join(row.format(n=n) for n in range(lines))).encode()
+
+
+OVER_A_LIMIT = {
+    "larger than the file limit": ("plans.csv", lambda: b"id,track\n" + b" " * answers.MAX_FILE_BYTES,
+                                   f"{answers.MAX_FILE_BYTES // 2**20} MB"),
+    "more plans than the limit": ("plans.csv", lambda: _many(answers.MAX_ROWS + 1, "P{n},top\n"), f"{answers.MAX_ROWS:,}"),
+    "more JSON Lines than the limit": ("plans.jsonl", lambda: b'{"track": "top"}\n' * (answers.MAX_ROWS + 1),
+                                       f"{answers.MAX_ROWS:,}"),
+    "a workbook that unpacks to too much": ("plans.xlsx", lambda: _zip_of("xl/worksheets/sheet1.xml", b"\0" * (answers.MAX_UNPACKED_BYTES + 1)),
+                                            f"{answers.MAX_UNPACKED_BYTES // 2**20} MB"),
+}
+
+
+@pytest.mark.parametrize("case", OVER_A_LIMIT)
+def test_a_file_over_a_limit_is_refused_before_any_plan_is_judged_naming_the_limit(case: str, tmp_path: Path) -> None:
+    name, make, limit = OVER_A_LIMIT[case]
+    content = make()
+    with pytest.raises(BatchError) as refused:
+        report_file(name, content)
+    assert limit in refused.value.en and limit.replace(" ", "") in refused.value.ja
+    path = tmp_path / name
+    path.write_bytes(content)
+    done = run_cli("batch", str(path))
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert refused.value.en in done.stderr.decode("utf-8")
+
+
+def test_a_file_at_the_limits_is_read_whole() -> None:
+    plans = report_file("plans.csv", _many(answers.MAX_ROWS, "P{n},top\n")).plans
+    assert [plan.row for plan in plans] == list(range(2, answers.MAX_ROWS + 2))
 
 
 def test_a_damaged_file_is_a_report_or_a_batch_error_never_another_error() -> None:
@@ -567,3 +636,10 @@ def test_the_checker_starts_and_reads_text_files_without_openpyxl() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_json_lines_line_nested_too_deep_is_an_error_at_that_line_only() -> None:
+    """Ten thousand brackets would overflow Pyodide's stack in the browser and lose the file."""
+    content = b'{"id": "A", "track": "top"}\n' + b"[" * 10_000 + b"]" * 10_000 + b'\n{"id": "C", "track": "top", "x": NaN}\n'
+    plans = report_file("plans.jsonl", content).plans
+    assert [(plan.row, plan.verdict) for plan in plans] == [(1, "incomplete"), (2, "invalid"), (3, "invalid")]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import checker
 from tests.golden import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +144,13 @@ def test_the_sites_blank_spreadsheet_is_one_the_batch_reads(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     row = done.stdout.decode("utf-8").splitlines()[1].split(",")
     assert row[:3] == ["2", "Kato", "incomplete"]  # the row as the spreadsheet program numbers it
+
+
+def test_json_nested_too_deep_is_invalid_input_said_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 10_000 + "]" * 10_000, "ascii")
+    done = subprocess.run([sys.executable, "-m", "checker", "check", str(path)], capture_output=True, cwd=ROOT)
+    result = json.loads(done.stdout)
+    assert (done.returncode, result["verdict"], done.stderr) == (2, "invalid", b"")
+    assert "nested too deeply" in result["errors"][0]["message"]["en"] and "入れ子" in result["errors"][0]["message"]["ja"]
+    assert result["call_data"] == checker.evaluate({})["call_data"]

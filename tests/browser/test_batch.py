@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
+from checker import answers
 from checker.batch import report_file, template_header
 from checker.formatting import Lang
 from checker.template import template_xlsx
@@ -293,3 +294,14 @@ def test_a_file_that_cannot_be_read_says_why_at_the_field(page: Page, site_url: 
 
     check_file(page, lang, {"name": "plans.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04"})
     expect(page.locator("#ac-batch-file-error")).to_contain_text(".xlsx")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_file_over_the_size_limit_is_refused_at_the_field_naming_the_limit(page: Page, site_url: str, lang: Lang) -> None:
+    page.goto(batch_url(site_url, lang))
+    too_large = b"id,track\n" + b" " * answers.MAX_FILE_BYTES
+    check_file(page, lang, {"name": "plans.csv", "mimeType": "text/csv", "buffer": too_large})
+    limit = f"{answers.MAX_FILE_BYTES // 2**20}{'' if lang == 'ja' else ' '}MB"
+    expect(page.locator("#ac-batch-file-error")).to_contain_text(limit)
+    expect(page.get_by_label(say(lang, "batch.file_label"), exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#ac-results")).to_be_hidden()

@@ -2,8 +2,9 @@
 //
 //   node tests/pyodide/run_cases.mjs WHEEL CASES.json
 //
-// CASES.json is a JSON array of checker inputs. Stdout gets one JSON array holding, per input,
-// the string checker.to_json(checker.evaluate(input)) returned. Stderr gets the Python version as
+// CASES.json is a JSON array of checker inputs, each as the JSON text the command line reads.
+// Stdout gets one JSON array holding, per input, the string
+// checker.to_json(checker.evaluate_text(text)) returned: what the site's worker answers. Stderr gets the Python version as
 // its first line ("python X.Y.Z"), then anything Python printed.
 //
 // Everything crosses the JS/Python boundary as JSON text that Python itself parses and writes
@@ -42,7 +43,7 @@ try {
 import json
 import checker
 
-json.dumps([checker.to_json(checker.evaluate(raw)) for raw in json.loads(cases_text)])
+json.dumps([checker.to_json(checker.evaluate_text(text)) for text in json.loads(cases_text)])
 `);
   process.stdout.write(outputs);
 } catch (error) {

@@ -188,6 +188,11 @@ async function check() {
     showProblem(t("batch.no_file"));
     return;
   }
+  // Refused before it is read: a file too large to check would only hold the page up.
+  if (file.size > data.limits.file_bytes) {
+    showProblem(t("batch.failed", { name: file.name, reason: /** @type {string} */ (data.too_large) }));
+    return;
+  }
   announce(t("batch.waiting"), "loading");
   const bytes = new Uint8Array(await file.arrayBuffer());
   await ready;

@@ -20,6 +20,11 @@
  * @property {string} [site]  the batch page only: the relative URL of the site root (its reports'
  *           links to the rules start from its absolute address)
  * @property {string[]} [verdicts]  the batch page only: the verdicts in the order it lists plans
+ * @property {string} [too_large]  the batch page only: why a file over limits.file_bytes is
+ *           refused, in the checker's own words (checker/sheets.py, too_large)
+ * @property {{link: number, file_bytes: number, rows: number}} limits  checker/answers.py's MAX_LINK,
+ *           MAX_FILE_BYTES and MAX_ROWS: the longest prefilled link's answers (characters after
+ *           "#a="), the largest batch file and the most plans in one
  */
 
 /** @type {PageData} */
