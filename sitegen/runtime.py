@@ -8,6 +8,9 @@ wheels (openpyxl and et-xmlfile), each with its sha256: the checker's worker rea
 find the checker wheel and passes its sha256 to `fetch` as Subresource Integrity, so the browser
 refuses a wheel that is not the one this build made; Pyodide's `loadPackage` checks the workbook
 wheels the same way, when the batch page first reads or writes an .xlsx (never at the start).
+The lock's `tool` table gives the sha256 of every runtime file too (`runtime_sha256`, which also
+fills the service worker's CONFIG): both workers check each copy against it, so a missing,
+truncated or altered file makes the start fail at once, naming it, and is never kept.
 
 Two things make the start fast (numbers in README.md, "Benchmark"):
 - Pyodide's standard library ships as source; the modules the checker's start imports are
@@ -60,7 +63,8 @@ STDLIB = "python_stdlib.zip"
 RUNTIME_DIR = "pyodide"
 LOCK_FILE = "pyodide-lock.json"
 LOCK_TOOL = "aspire-checker"
-"""The lock's `tool` table for this site: the sha256 of the shipped python_stdlib.zip."""
+"""The lock's `tool` table for this site: the sha256 of the shipped python_stdlib.zip (part of the
+key of the worker's memory snapshot) and of every runtime file (`runtime_sha256`)."""
 CHECKER_PACKAGE = "aspire-checker"
 """The checker wheel's name in the lock (the project's name in pyproject.toml)."""
 WORKBOOK_PACKAGES = ("openpyxl", "et-xmlfile")
@@ -122,7 +126,8 @@ def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None,
     PyPI wheel, whose metadata gives its dependencies and import names (the precompiled copy has
     no .py files to find them by), then names the shipped copy and its sha256, as Pyodide's own
     `pyodide py-compile` updates a lock. Its `tool` table gives the sha256 of the shipped
-    standard library, part of the key of the worker's memory snapshot.
+    standard library, part of the key of the worker's memory snapshot, and of every runtime file
+    beside the lock (`runtime_sha256`), which the worker checks each file Pyodide loads against.
     """
     upstream = PyodideLockSpec.from_json(PYODIDE_DIR / LOCK_FILE)
     empty = PyodideLockSpec(info=upstream.info, packages={})
@@ -134,8 +139,16 @@ def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None,
             entry.file_name = shipped.relative_to(lock_path.parent).as_posix()
             entry.sha256 = _sha256(shipped)
     if stdlib_sha256:
-        spec.tool = {LOCK_TOOL: {"python_stdlib_sha256": stdlib_sha256}}
+        spec.tool = {LOCK_TOOL: {"python_stdlib_sha256": stdlib_sha256, "runtime_sha256": runtime_sha256(lock_path.parent)}}
     spec.to_json(lock_path, indent=1)
+
+
+def runtime_sha256(runtime_dir: Path) -> dict[str, str]:
+    """The sha256 of each runtime file shipped in `runtime_dir`, by file name: what the checker's
+    worker (from the lock) and the service worker (from its CONFIG) check every copy against, so
+    that a copy cut short or altered on the way is refused, never used or kept. (The wheels' are
+    the lock's `packages` entries.)"""
+    return {name: _sha256(runtime_dir / name) for name in RUNTIME_FILES}
 
 
 @functools.cache
@@ -282,22 +295,25 @@ def checker_imports() -> set[str]:
 def write_service_worker(site_dir: Path) -> Path:
     """Write `sw.js` at the site root from web/sw.js, with what it keeps written into it.
 
-    It keeps the runtime, the wheel (checked against the lock's sha256 as it is stored), the lock,
-    the checker's assets, and every checker page with what it loads. Its cache is named after the
-    Pyodide version, the wheel's sha256 and the standard library's; since they are written into
-    the file, a rebuild that changes any of them changes sw.js, which the browser then installs
-    anew, filling a new cache and deleting the old.
+    It keeps the runtime and the wheel, each stored only if its bytes have the sha256 written here
+    (`runtime`: path → sha256, from `runtime_sha256` and the lock), the lock, the checker's
+    assets, and every checker page with what it loads. Its cache is named after the Pyodide
+    version, the wheel's sha256 and the standard library's; since they are written into the file,
+    a rebuild that changes any of them changes sw.js, which the browser then installs anew,
+    filling a new cache and deleting the old.
     """
     lock = json.loads((site_dir / RUNTIME_DIR / LOCK_FILE).read_text("utf-8"))
     wheel = lock["packages"][CHECKER_PACKAGE]
     pages = checker_pages(site_dir)
     resources = {path for page in pages for path in _page_resources(site_dir, page)}
     resources |= {f"{ASSETS_DIR.as_posix()}/{p.name}" for p in sorted((site_dir / ASSETS_DIR).iterdir()) if p.suffix in ASSET_SUFFIXES}
-    runtime = [f"{RUNTIME_DIR}/{name}" for name in RUNTIME_FILES]
+    files = runtime_sha256(site_dir / RUNTIME_DIR)
+    wheel_url = f"{RUNTIME_DIR}/{wheel['file_name']}"
+    runtime = {f"{RUNTIME_DIR}/{name}": sha256 for name, sha256 in files.items()} | {wheel_url: wheel["sha256"]}
     config = {
         "pyodide": pyodide_version(),
-        "wheel": {"url": f"{RUNTIME_DIR}/{wheel['file_name']}", "sha256": wheel["sha256"]},
-        "stdlib_sha256": lock.get("tool", {}).get(LOCK_TOOL, {}).get("python_stdlib_sha256", ""),
+        "wheel_sha256": wheel["sha256"],
+        "stdlib_sha256": files[STDLIB],
         "runtime": runtime,
         "pages": [_page_url(page) for page in pages],
         "assets": sorted(resources - set(runtime) | {f"{RUNTIME_DIR}/{LOCK_FILE}"}),

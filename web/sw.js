@@ -5,9 +5,14 @@
 // - the runtime (Pyodide and its standard library) and the checker wheel are served from a cache
 //   named after the Pyodide version and the wheel's sha256 (and the standard library's), so a
 //   rebuild with another wheel changes this file, and the browser installs it anew into a new
-//   cache and deletes the old one on activation: never a stale wheel. The wheel is stored only
-//   if its bytes match the sha256 (Subresource Integrity), and served from the cache only to a
-//   request that asks for that very sha256 (the worker's fetch names it);
+//   cache and deletes the old one on activation: never a stale wheel. Each file is stored only
+//   if its bytes have the sha256 the build wrote here (fetched with it as Subresource
+//   Integrity, at install and when a request finds it missing), so a copy cut short or altered
+//   on the way is never kept: the next request fetches it afresh. A file the network has no
+//   intact copy of is left out of the cache, the install goes on without it, and its requester
+//   gets what the network gave (the checker's worker then says what is wrong with it). A
+//   request that asks for other bytes (its integrity names another sha256: a page of a newer
+//   build) goes to the network;
 // - the checker pages, their styles and scripts and the lock file are fetched from the network
 //   first, so an online visit always gets the current site, and come from the cache offline;
 // - anything else on the site is not touched.
@@ -23,34 +28,29 @@ const CONFIG = /* written by sitegen/runtime.py */ null;
 
 const ROOT = self.registration.scope;
 const PREFIX = `aspire-checker ${ROOT} `;
-const RUNTIME_CACHE = `${PREFIX}runtime ${CONFIG.pyodide} ${CONFIG.wheel.sha256} ${CONFIG.stdlib_sha256.slice(0, 16)}`;
+const RUNTIME_CACHE = `${PREFIX}runtime ${CONFIG.pyodide} ${CONFIG.wheel_sha256} ${CONFIG.stdlib_sha256.slice(0, 16)}`;
 const PAGES_CACHE = `${PREFIX}pages`;
 const SNAPSHOT_CACHE = `${PREFIX}snapshot`;
 // The worker names its snapshots "<version>-<wheel sha256>-<stdlib sha256, 16>-<…>".
-const SNAPSHOT_KEY = `${CONFIG.pyodide}-${CONFIG.wheel.sha256}-${CONFIG.stdlib_sha256.slice(0, 16)}-`;
+const SNAPSHOT_KEY = `${CONFIG.pyodide}-${CONFIG.wheel_sha256}-${CONFIG.stdlib_sha256.slice(0, 16)}-`;
 
 const url = (path) => new URL(path, ROOT).href;
-const RUNTIME = new Set([...CONFIG.runtime, CONFIG.wheel.url].map(url));
-const NETWORK_FIRST = new Set([...CONFIG.pages, ...CONFIG.assets].map(url));
-const WHEEL = url(CONFIG.wheel.url);
-
 /** @param {string} hex */
 const integrity = (hex) => `sha256-${btoa(String.fromCharCode(...hex.match(/../g).map((byte) => parseInt(byte, 16))))}`;
-const WHEEL_INTEGRITY = integrity(CONFIG.wheel.sha256);
+/** Each runtime file and the wheel by URL, with the integrity its bytes must have. */
+const RUNTIME = new Map(Object.entries(CONFIG.runtime).map(([path, sha256]) => [url(path), integrity(sha256)]));
+const NETWORK_FIRST = new Set([...CONFIG.pages, ...CONFIG.assets].map(url));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
-      // "no-cache": revalidate with the server rather than trust the HTTP cache's copy, which
-      // could predate the rebuild this file describes.
       const runtime = await caches.open(RUNTIME_CACHE);
       await Promise.all(
-        [...RUNTIME].map(async (href) => {
+        [...RUNTIME.keys()].map(async (href) => {
           if (await runtime.match(href, { ignoreVary: true })) return;
-          const init = href === WHEEL ? { cache: "no-cache", integrity: WHEEL_INTEGRITY } : { cache: "no-cache" };
-          const response = await fetch(href, init);
-          if (!response.ok) throw new Error(`${href}: HTTP ${response.status}`);
-          await runtime.put(href, response);
+          const response = await intact(href);
+          if (response) await runtime.put(href, response);
+          else console.warn(`The checker's service worker keeps no copy of ${href}: the network has none that is intact.`);
         }),
       );
       const pages = await caches.open(PAGES_CACHE);
@@ -83,9 +83,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const href = request.url.split("#")[0];
   if (RUNTIME.has(href)) {
-    // The wheel only for a request that asks for this build's wheel; any other goes to the
+    // Only for a request that asks for this build's bytes, or names none; any other goes to the
     // network, and the browser checks the bytes against what it asked for.
-    if (href === WHEEL && request.integrity && request.integrity !== WHEEL_INTEGRITY) return;
+    if (request.integrity && request.integrity !== RUNTIME.get(href)) return;
     event.respondWith(fromPage(event.clientId).then((page) => (page ? new Response(null, { status: 204 }) : cacheFirst(event, href))));
   } else if (NETWORK_FIRST.has(href) || (request.mode === "navigate" && NETWORK_FIRST.has(href.split("?")[0]))) {
     event.respondWith(networkFirst(event, href.split("?")[0]));
@@ -111,9 +111,31 @@ async function cacheFirst(event, href) {
   const cache = await caches.open(RUNTIME_CACHE);
   const cached = await cache.match(href, { ignoreVary: true });
   if (cached) return cached;
-  const response = await fetch(event.request);
-  if (response.ok && href !== WHEEL) event.waitUntil(cache.put(href, response.clone()));
+  const response = await intact(href);
+  // None intact: the requester gets what the network gives, and its own check says what is wrong.
+  if (!response) return fetch(event.request);
+  event.waitUntil(cache.put(href, response.clone()));
   return response;
+}
+
+/**
+ * The network's copy of a runtime file, if its bytes are this build's (the browser checks them
+ * against the integrity), else null. "no-cache" first: the HTTP cache's copy is revalidated
+ * rather than trusted, since it could predate the rebuild this file describes; then "reload", past
+ * the HTTP cache, whose copy may be one a host served cut short on an earlier visit (a
+ * revalidation keeps it: the file itself has not changed). That also leaves the HTTP cache with
+ * the intact copy.
+ * @param {string} href
+ */
+async function intact(href) {
+  for (const cache of /** @type {const} */ (["no-cache", "reload"])) {
+    try {
+      return await fetch(href, { cache, integrity: RUNTIME.get(href) });
+    } catch {
+      // Not these bytes, or no network: try once more past the HTTP cache, then give up.
+    }
+  }
+  return null;
 }
 
 /** @param {FetchEvent} event @param {string} href */

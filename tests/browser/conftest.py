@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from sitegen.commands import CHROMIUM, CHROMIUM_ARGS
+from sitegen.static_server import Fault, serving
 
 # Only a bound for a slow machine: Pyodide starts in seconds, far below this.
 TIMEOUT_MS = 120_000
@@ -87,3 +90,24 @@ def watched(browser: Browser, site_url: str) -> Iterator[Callable[..., Watched]]
 @pytest.fixture
 def page(watched: Callable[..., Watched]) -> Page:
     return watched().page
+
+
+@dataclass(frozen=True)
+class FaultySite:
+    """The built site on a server of its own, as a flaky host serves it: `faults` maps a path under
+    the site root ("pyodide/pyodide.asm.wasm") to how it is answered (a missing file, one cut
+    short or altered, an answer held back); a test adds faults and removes them as it goes, the
+    server reading them at each request."""
+
+    url: str
+    faults: dict[str, Fault]
+
+
+@pytest.fixture
+def faulty_site(built_site: Path) -> Iterator[FaultySite]:
+    faults: dict[str, Fault] = {}
+    with serving(built_site, faults=faults) as url:
+        yield FaultySite(url, faults)
+        for fault in faults.values():
+            if fault.released is not None:
+                fault.released.set()  # no answer stays held once the test is over

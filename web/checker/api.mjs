@@ -1,20 +1,89 @@
 // The checker's API on the page: `window.checker = { ready, evaluate, startMode, snapshot }`.
 //
-//   await window.checker.ready;                  // resolves once Python and the checker are loaded
+//   await window.checker.ready;                  // resolves once Python and the checker are loaded,
+//                                                // or rejects with a StartError saying why not
 //   const result = await window.checker.evaluate(input);
 //   window.checker.startMode                     // "snapshot" or "normal" once ready (worker.mjs)
 //   window.checker.snapshot                      // "pending", then "used", "stored", "failed" or
 //                                                // "unavailable": the worker's memory snapshot
 //
-// `input` is the checker's input as a plain object (what JSON.parse gives for the JSON that
-// `python -m checker check` reads); the promise resolves to exactly the JSON that command prints,
-// parsed (a value JSON cannot hold, such as undefined, goes as null, which the checker refuses
-// as input). The page's own form goes through the same worker; portals and tests can call it too.
-// The worker starts as soon as this module runs, i.e. at page load. Once it has started, the
-// site's service worker (sw.js at the site root) is registered in idle time, so the runtime and
-// the checker pages are kept for later and offline visits.
+// `input` is the checker's input as JSON text, given to Python as it is (what
+// `python -m checker check` reads), or as a plain object (what JSON.parse gives for that text:
+// JavaScript's numbers cannot hold every number JSON can write, so prefer the text); the promise
+// resolves to exactly the JSON that command prints, parsed (a value JSON cannot hold, such as
+// undefined, goes as null, which the checker refuses as input). The page's own form goes
+// through the same worker; portals and tests can call it too.
+// The worker starts as soon as this module runs, i.e. at page load. Once it has started (or
+// failed to), the site's service worker (sw.js at the site root) is registered in idle time, so
+// the runtime and the checker pages are kept for later and offline visits.
 
-const worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
+/** How long a start may take before the page says it is taking longer than usual (and waits on). */
+export const SLOW_START_MS = 20_000;
+
+/**
+ * Why the checker did not start: `reason` in a word the page says in plain words
+ * (site_src/strings/checker.toml, status_line.reason), `file` the file at fault, if one, and
+ * `message` the technical detail.
+ */
+export class StartError extends Error {
+  /**
+   * @param {"download" | "damaged" | "unsupported" | "python"} reason  "download": a file is
+   *   missing, an HTTP error, no network; "damaged": its bytes are not the build's;
+   *   "unsupported": the browser lacks WebAssembly or module workers; "python": Python, or
+   *   Pyodide, raised while starting (worker.mjs)
+   * @param {string} message
+   * @param {string} [file]
+   */
+  constructor(reason, message, file = "") {
+    super(message);
+    this.name = "StartError";
+    this.reason = reason;
+    this.file = file;
+  }
+}
+
+/**
+ * Anything thrown, as text: an Error's message, or anything's (an ErrorEvent's), a string as it
+ * is, an event by its type, any other value as JSON, or by its kind ("Object (no message)");
+ * never "[object Object]".
+ * @param {unknown} error
+ */
+export function errorText(error) {
+  const { message, name } = error instanceof Object ? /** @type {{message?: unknown, name?: unknown}} */ (error) : {};
+  if (typeof message === "string" && message) return message;
+  if (typeof error === "string") return error;
+  if (error instanceof Event) return `${error.type} event`;
+  if (typeof name === "string" && name) return name;
+  try {
+    const json = JSON.stringify(error);
+    if (json !== undefined && json !== "{}") return json;
+  } catch {
+    // cyclic, or a BigInt inside: said by its kind
+  }
+  return error instanceof Object || (typeof error === "object" && error) ? `${Object.prototype.toString.call(error).slice(8, -1)} (no message)` : String(error);
+}
+
+/**
+ * Whether this browser can run the checker: WebAssembly, and module workers. Only a browser that
+ * knows a worker's `type` option reads it (the URL, which cannot be parsed, then stops the
+ * worker before it starts: nothing is fetched).
+ */
+function supported() {
+  let modules = false;
+  try {
+    new Worker("http://[", {
+      get type() {
+        modules = true;
+        return /** @type {const} */ ("module");
+      },
+    });
+  } catch {
+    // expected: the URL
+  }
+  return modules && typeof WebAssembly === "object";
+}
+
+const worker = supported() ? new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" }) : null;
 
 /** @type {Map<number, {resolve: (reply: {text: string, ms: number}) => void, reject: (error: Error) => void}>} */
 const pending = new Map();
@@ -22,19 +91,53 @@ let lastId = 0;
 /** @type {"snapshot" | "normal" | undefined} */
 let startMode;
 let snapshot = "pending";
+/** @type {Error | undefined} why the worker cannot answer: its start failed, or it stopped */
+let broken;
+
+/** Fail every request, now and later, with `error` (the worker will answer none). */
+function breakDown(/** @type {Error} */ error) {
+  broken ??= error;
+  for (const request of pending.values()) request.reject(broken);
+  pending.clear();
+}
 
 /** @type {Promise<void>} */
 export const ready = new Promise((resolve, reject) => {
+  let started = false;
+  /** @param {StartError} error */
+  const fail = (error) => {
+    breakDown(error);
+    reject(error);
+  };
+  if (!worker) {
+    fail(new StartError("unsupported", "this browser lacks WebAssembly or module workers"));
+    return;
+  }
   worker.addEventListener("message", ({ data }) => {
     if (data.type === "ready") {
+      started = true;
       startMode = data.mode;
       resolve();
     } else if (data.type === "snapshot") snapshot = data.status;
-    else if (data.type === "failed") reject(new Error(data.message));
+    else if (data.type === "failed") fail(new StartError(data.reason, data.message, data.file));
     else settle(data);
   });
-  // A worker script that cannot load (missing file, wrong MIME type) reports here, not by message.
-  worker.addEventListener("error", (event) => reject(new Error(event.message || "the checker's worker did not start")));
+  // A worker or pyodide.mjs that cannot load (missing, wrong MIME type) or run reports here, not
+  // by message; reported by the page (results.mjs), not as an uncaught error.
+  worker.addEventListener("error", (event) => {
+    event.preventDefault();
+    if (started) breakDown(new Error(`the checker's worker stopped: ${errorText(event)}`));
+    else fail(new StartError("download", `the checker's worker (worker.mjs, pyodide.mjs) did not load: ${errorText(event)}`));
+  });
+});
+
+/** Resolves once the start has taken SLOW_START_MS and is still going on; never otherwise. */
+export const slow = new Promise((resolve) => {
+  const timer = setTimeout(resolve, SLOW_START_MS);
+  ready.then(
+    () => clearTimeout(timer),
+    () => clearTimeout(timer),
+  );
 });
 
 /** @param {{id: number, ok: boolean, text?: string, ms?: number, message?: string}} reply */
@@ -54,6 +157,10 @@ function settle({ id, ok, text, ms, message }) {
  */
 function request(op, text, bytes, call) {
   return new Promise((resolve, reject) => {
+    if (broken || !worker) {
+      reject(broken);
+      return;
+    }
     const id = ++lastId;
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, text, bytes, call }, bytes ? [bytes.buffer] : []);
@@ -69,11 +176,13 @@ export const evaluateText = async (input) => (await evaluateTimed(input)).text;
 
 /**
  * The checker's result as text, with the milliseconds the Python call took in the worker
- * (what `python3 build.py bench` reports as evaluation time).
- * @param {unknown} input
+ * (what `python3 build.py bench` reports as evaluation time). A string is the input's JSON text
+ * and goes to Python as given, so no number is rewritten by JavaScript on the way (1000000.0,
+ * 2**53 + 1 and 1e400 reach the checker as written, as they reach `python -m checker check`).
+ * @param {unknown} input  the input, or its JSON text
  * @returns {Promise<{text: string, ms: number}>}
  */
-export const evaluateTimed = async (input) => request("evaluate", JSON.stringify(input) ?? "null");
+export const evaluateTimed = async (input) => request("evaluate", typeof input === "string" ? input : (JSON.stringify(input) ?? "null"));
 
 /**
  * @param {unknown} input

@@ -12,7 +12,7 @@
 
 import { batchDownload, batchReport, ready } from "./api.mjs";
 import { data, grouped, t } from "./page.mjs";
-import { announce, element } from "./results.mjs";
+import { announce, element, failureText, showFailure } from "./results.mjs";
 import { download } from "./share.mjs";
 
 /** @typedef {import("./api.mjs").BatchPlan} BatchPlan */
@@ -232,8 +232,8 @@ async function save(format) {
   }
 }
 
-/** @param {Error} error */
-const failed = (error) => announce(t("status_line.failed", { error: error.message }), "failed");
+/** @param {unknown} error a failed start (showFailure has said so above the form), or anything else thrown */
+const failed = (error) => announce(failureText(error), "failed");
 
 $("ac").hidden = false;
 form.addEventListener("submit", (event) => {
@@ -249,4 +249,4 @@ filter.addEventListener("change", () => {
 });
 $("ac-batch-download").addEventListener("click", () => save("csv"));
 $("ac-batch-download-xlsx").addEventListener("click", () => save("xlsx"));
-ready.catch(failed);
+ready.catch(showFailure);

@@ -4,6 +4,7 @@
 // at the field itself). Everything the checker or a link supplies goes in as text
 // (textContent), never as HTML.
 
+import { StartError, errorText, ready, slow } from "./api.mjs";
 import { describe, undescribe } from "./form.mjs";
 import { data, permille, plural, share, t, yen, fiscalYear } from "./page.mjs";
 
@@ -49,18 +50,74 @@ export function announce(text, state) {
   if (live.textContent !== text) live.textContent = text;
 }
 
-/** @param {Error} error */
+/**
+ * Why the checker cannot go on, in plain words with what to try: for a start that failed, the
+ * words for its reason (api.mjs, StartError); for anything else, that it stopped.
+ * @param {unknown} error
+ */
+export const failureText = (error) =>
+  t("status_line.failed", { reason: t(`status_line.reason.${error instanceof StartError ? error.reason : "other"}`) });
+
+/** @type {unknown} the error last reported in the console, which each later update meets again */
+let logged;
+
+/**
+ * Say that the checker cannot go on: in the verdict box, the plain words and a link to the guide,
+ * where every rule is explained; in the status line, the words. The technical detail goes to the
+ * console and, for a failed start (which is final: no result can replace it), folded away below
+ * the words. The checker page shows every failure so; the batch page, which has the box for this
+ * alone, a failed start.
+ * @param {unknown} error
+ */
 export function showFailure(error) {
-  announce(t("status_line.failed", { error: error.message }), "failed");
+  if (error !== logged) console.error("The checker cannot go on:", error);
+  logged = error;
+  const text = failureText(error);
+  announce(text, "failed");
   const verdict = $("ac-verdict");
   verdict.dataset.verdict = "failed";
-  verdict.replaceChildren(element("span", `${t("status_line.failed", { error: error.message })} `));
-  const link = /** @type {HTMLAnchorElement} */ (element("a", t("status_line.guide_link")));
-  link.href = data.guide;
-  verdict.append(link);
-  $("ac-verdict-failed").hidden = true;
+  say(verdict, text);
+  // A start fails once: later updates meet the same error, and leave its detail as it is (open or not).
+  if (error instanceof StartError && !document.getElementById("ac-failure-detail")) {
+    const detail = element("details", undefined, "ac-settled"); // the page's plain disclosure
+    detail.id = "ac-failure-detail";
+    detail.append(element("summary", t("status_line.detail")), element("p", errorText(error)));
+    verdict.after(detail);
+  }
+  const failedRules = document.getElementById("ac-verdict-failed");
+  if (failedRules) failedRules.hidden = true;
   onScreen = { json: "", at: [] };
 }
+
+/**
+ * `text` and a link to the guide in `sentence` (the verdict box, shown if the page hid it).
+ * @param {HTMLElement} sentence @param {string} text
+ */
+function say(sentence, text) {
+  const link = /** @type {HTMLAnchorElement} */ (element("a", t("status_line.guide_link")));
+  link.href = data.guide;
+  sentence.replaceChildren(element("span", `${text} `), link);
+  /** @type {HTMLElement} */ (sentence.parentElement).hidden = false;
+}
+
+// A start still going on after SLOW_START_MS says so, with what to try, in the verdict box and the
+// status line, and waits on; once the checker is ready, both read as before and the page goes on.
+slow.then(() => {
+  const verdict = $("ac-verdict");
+  const live = $("ac-live");
+  const before = { box: /** @type {HTMLElement} */ (verdict.parentElement).hidden, verdict: [...verdict.childNodes], live: [...live.childNodes] };
+  const text = t("status_line.slow");
+  announce(text, "loading");
+  say(verdict, text);
+  ready.then(
+    () => {
+      verdict.replaceChildren(...before.verdict);
+      /** @type {HTMLElement} */ (verdict.parentElement).hidden = before.box;
+      if (live.textContent === text) live.replaceChildren(...before.live); // else the page has said more since
+    },
+    () => undefined, // showFailure says why
+  );
+});
 
 /**
  * The findings in the order the page shows them, and a summary of them would: the rules the plan

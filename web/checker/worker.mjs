@@ -8,6 +8,14 @@
 // .xlsx needs: Pyodide's loadPackage loads them, checked the same way, when a batch request first
 // needs them, never at the start.
 //
+// The lock gives the sha256 of every runtime file too (sitegen/runtime.py, runtime_sha256). While
+// Pyodide loads them, each is fetched once more with its sha256 as integrity: that request is
+// answered by the HTTP cache or the service worker's, as Pyodide's own is, so it normally costs no
+// second download. A file that is missing, cut short or altered makes the start fail at once,
+// naming it (Pyodide itself would wait forever for a wasm it could not instantiate: it only warns
+// in the console). A file that fails is fetched once more past the HTTP cache, which tells a
+// missing file from a damaged one and leaves the browser the server's copy for the next visit.
+//
 // Messages in:  {id, op: "evaluate", text}   text: the checker's input as JSON text
 //               {id, op: "parse_yen", text}  text: a JSON array of amounts as people type them
 //               {id, op: "batch", text, bytes, call} text: the file's name; bytes: its content
@@ -20,7 +28,10 @@
 //                                              report as the file `python -m checker batch
 //                                              --output REPORT.csv|REPORT.xlsx --lang --base` writes
 // Messages out: {type: "ready", mode} once ("snapshot" or "normal": how Python started),
-//               or {type: "failed", message}
+//               or {type: "failed", reason, file, message}: reason "download" (a file missing, an
+//               HTTP error, no network), "damaged" (its bytes are not the build's) or "python"
+//               (Python, or Pyodide, raised while starting); file the file's name, or ""; message
+//               the technical detail, one line
 //               {type: "snapshot", status} once: "used", "stored", "failed" or "unavailable"
 //               {id, ok: true, text, ms} / {id, ok: false, message} per request; ms is the time
 //               the Python call took
@@ -50,6 +61,7 @@ createPyodideModule.catch(() => undefined); // reported by loadPyodide, which aw
 const root = new URL("../../", import.meta.url).href;
 const indexURL = `${root}pyodide/`;
 const PACKAGE = "aspire-checker";
+const LOCK_FILE = "pyodide-lock.json";
 // Shared with sw.js, which deletes snapshots made for another runtime or wheel.
 const SNAPSHOT_CACHE = `aspire-checker ${root} snapshot`;
 
@@ -68,7 +80,7 @@ checker.calls()
 latest = None
 
 def evaluate_text(text):
-    return checker.to_json(checker.evaluate(json.loads(text)))
+    return checker.to_json(checker.evaluate_text(text))
 
 def parse_yen_text(text):
     return json.dumps([parse_yen(item) if isinstance(item, str) else None for item in json.loads(text)])
@@ -99,26 +111,68 @@ def reads_workbook(head):
 /** @typedef {Record<string, (text: string, bytes?: Uint8Array, call?: string) => string>} Operations the Python functions, by op */
 /** @typedef {(op: string, text: string, bytes?: Uint8Array) => Promise<void>} Prepare loads what a request needs first */
 /** @typedef {{file_name: string, sha256: string}} Wheel */
-/** @typedef {{packages: Record<string, Wheel>, tool?: Record<string, Record<string, string>>}} Lock */
+/** @typedef {{python_stdlib_sha256?: string, runtime_sha256?: Record<string, string>}} Tool the lock's tool table of this site */
+/** @typedef {{packages: Record<string, Wheel>, tool?: Record<string, Tool>}} Lock */
+/** @typedef {"download" | "damaged" | "python"} Reason */
+
+/** Why the start failed, in a word the page says in plain words (api.mjs), and which file. */
+class StartFailure extends Error {
+  /** @param {Reason} reason @param {string} file @param {string} detail */
+  constructor(reason, file, detail) {
+    super(`${PACKAGE} did not start: ${file ? `${file}: ` : ""}${detail}`);
+    this.reason = reason;
+    this.file = file;
+  }
+}
 
 /** @param {ArrayBuffer | Uint8Array} bytes */
-const sha256 = async (bytes) =>
+const sha256Hex = async (bytes) =>
   Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** @param {string} hex */
 const integrity = (hex) => `sha256-${btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((byte) => parseInt(byte, 16))))}`;
 
-/** @returns {Promise<{mode: "snapshot" | "normal", operations: Operations, prepare: Prepare, keep?: () => Promise<string>}>} */
+/** @typedef {{mode: "snapshot" | "normal", operations: Operations, prepare: Prepare, keep?: () => Promise<string>}} Started */
+
+/** @returns {Promise<Started>} */
 async function start() {
+  const lock = await readLock();
+  const wheel = lock.packages?.[PACKAGE];
+  const files = lock.tool?.[PACKAGE]?.runtime_sha256;
+  if (!wheel || !files) throw new StartFailure("damaged", LOCK_FILE, `it lists no ${wheel ? "runtime_sha256" : PACKAGE}`);
+  // Checked, and their bodies dropped: Pyodide reads its own copies.
+  const intact = Promise.all(Object.entries(files).map(([name, sha256]) => fetchIntact(name, sha256).then((response) => response.body?.cancel())));
+  intact.catch(() => undefined); // awaited below
+  const starting = startPython(lock, wheel);
+  try {
+    return await Promise.race([starting, intact.then(() => starting)]);
+  } catch (error) {
+    await intact; // a file that is not the build's says more than what Pyodide made of it
+    throw error;
+  }
+}
+
+/** The site's lock. */
+async function readLock() {
   // "no-cache": the lock names this build's wheel, so it is checked with the server (or comes
   // from the service worker's copy when offline), never taken stale from the HTTP cache.
-  const response = await fetch(`${indexURL}pyodide-lock.json`, { cache: "no-cache" });
-  if (!response.ok) throw new Error(`${PACKAGE} did not load: pyodide-lock.json: HTTP ${response.status}`);
-  /** @type {Lock} */
-  const lock = await response.json();
-  const wheel = lock.packages?.[PACKAGE];
-  if (!wheel) throw new Error(`${PACKAGE} is not in the site's pyodide-lock.json`);
+  const response = await fetch(`${indexURL}${LOCK_FILE}`, { cache: "no-cache" }).catch((error) => {
+    throw new StartFailure("download", LOCK_FILE, summary(error));
+  });
+  if (!response.ok) throw new StartFailure("download", LOCK_FILE, `HTTP ${response.status}`);
+  try {
+    return /** @type {Lock} */ (await response.json());
+  } catch (error) {
+    throw new StartFailure(error instanceof SyntaxError ? "damaged" : "download", LOCK_FILE, summary(error));
+  }
+}
 
+/**
+ * Python with the checker imported: from the snapshot this browser keeps, or a normal start.
+ * @param {Lock} lock @param {Wheel} wheel
+ * @returns {Promise<Started>}
+ */
+async function startPython(lock, wheel) {
   const snapshots = await openSnapshots();
   const key = snapshots && (await snapshotKey(lock, wheel));
   const saved = snapshots && key ? await snapshots.match(snapshotURL(key)) : undefined;
@@ -156,15 +210,47 @@ async function normally(/** @type {Lock} */ lock, /** @type {Wheel} */ wheel, /*
 
 /** @param {Wheel} wheel */
 async function fetchWheel(wheel) {
+  // The file name stays the same from build to build: "no-cache" has the HTTP cache check its
+  // copy with the server (the service worker answers from its own cache, offline too).
+  const response = await fetchIntact(wheel.file_name, wheel.sha256, "no-cache");
   try {
-    // The file name stays the same from build to build: "no-cache" has the HTTP cache check its
-    // copy with the server (the service worker answers from its own cache, offline too).
-    const response = await fetch(new URL(wheel.file_name, indexURL), { cache: "no-cache", integrity: integrity(wheel.sha256) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return await response.arrayBuffer();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${PACKAGE} did not load: its download failed or does not match the site's pyodide-lock.json (${reason})`);
+    throw new StartFailure("download", wheel.file_name, summary(error));
+  }
+}
+
+/**
+ * A file of the runtime's folder, fetched with its sha256 as integrity: the browser refuses any
+ * other bytes. When it does, or the file does not come, a StartFailure says why.
+ * @param {string} name @param {string} sha256 @param {RequestCache} [cache]
+ */
+async function fetchIntact(name, sha256, cache = "default") {
+  const url = new URL(name, indexURL);
+  try {
+    return await fetch(url, { cache, integrity: integrity(sha256) });
+  } catch (error) {
+    throw await diagnose(name, url, sha256, error);
+  }
+}
+
+/**
+ * Why a fetch with integrity failed, which the browser does not say (an HTTP error, a download
+ * cut off and altered bytes all end in the same TypeError): the file is fetched once more past
+ * the HTTP cache and its bytes hashed here. That also leaves the browser the server's current
+ * copy, so a copy a cache on the way kept damaged is gone by the next visit.
+ * @param {string} name @param {URL} url @param {string} sha256 @param {unknown} error
+ */
+async function diagnose(name, url, sha256, error) {
+  try {
+    const response = await fetch(url, { cache: "reload" });
+    if (!response.ok) return new StartFailure("download", name, `HTTP ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    const found = await sha256Hex(bytes);
+    if (found !== sha256) return new StartFailure("damaged", name, `${bytes.byteLength} bytes whose sha256 is ${found}, not the build's ${sha256}`);
+    return new StartFailure("damaged", name, `the copy first received was not the build's (${summary(error)}); the server's is, and replaces it`);
+  } catch (again) {
+    return new StartFailure("download", name, summary(again));
   }
 }
 
@@ -174,7 +260,7 @@ async function fromSnapshot(lock, saved) {
   // Python starts from it (WebCrypto hashes a copy, off this thread): a start from a damaged
   // snapshot is thrown away before it answers anything.
   const stored = saved.arrayBuffer();
-  const intact = stored.then(async (bytes) => (await sha256(bytes)) === saved.headers.get("x-sha256"));
+  const intact = stored.then(async (bytes) => (await sha256Hex(bytes)) === saved.headers.get("x-sha256"));
   const bytes = stored.then(unpack);
   intact.catch(() => undefined); // awaited below
   bytes.catch(() => undefined); // loadPyodide awaits it, and throws what it throws
@@ -301,7 +387,7 @@ async function openSnapshots() {
 /** @param {Lock} lock @param {Wheel} wheel */
 async function snapshotKey(lock, wheel) {
   const stdlib = lock.tool?.[PACKAGE]?.python_stdlib_sha256 ?? "unknown";
-  const bridge = await sha256(new TextEncoder().encode(BRIDGE));
+  const bridge = await sha256Hex(new TextEncoder().encode(BRIDGE));
   return `${version}-${wheel.sha256}-${stdlib.slice(0, 16)}-${bridge.slice(0, 16)}`;
 }
 
@@ -314,7 +400,7 @@ const snapshotURL = (key) => `${indexURL}snapshot/${key}`;
  */
 async function keepSnapshot(snapshots, key, snapshot) {
   const packed = pack(snapshot);
-  const headers = { "content-type": "application/octet-stream", "x-sha256": await sha256(packed) };
+  const headers = { "content-type": "application/octet-stream", "x-sha256": await sha256Hex(packed) };
   await snapshots.put(snapshotURL(key), new Response(packed, { headers }));
   for (const request of await snapshots.keys()) {
     if (request.url !== snapshotURL(key)) await snapshots.delete(request);
@@ -323,15 +409,30 @@ async function keepSnapshot(snapshots, key, snapshot) {
 }
 
 /**
- * An error in one line. A Python error's message is its whole traceback: keep the exception
- * itself, from the line naming its type (Pyodide may add lines saying why an import failed).
+ * Whatever was thrown, in one line: an Error's message, or anything's (Emscripten's ExitStatus is
+ * an object with a message, not an Error), a string as it is, any other value as JSON or its
+ * kind, never "[object Object]". A Python error's message is its whole traceback: keep the
+ * exception itself, from the line naming its type (Pyodide may add lines saying why an import
+ * failed).
  * @param {unknown} error
  */
 function summary(error) {
-  const lines = String(error instanceof Error ? error.message : error).trim().split("\n");
-  const type = error instanceof Error && "type" in error ? `${error.type}:` : null;
-  const start = type ? lines.findLastIndex((line) => line.startsWith(type)) : -1;
+  const { message, type, name } = error instanceof Object ? /** @type {{message?: unknown, type?: unknown, name?: unknown}} */ (error) : {};
+  const text = typeof message === "string" && message ? message : typeof error === "string" ? error : typeof name === "string" ? name : json(error);
+  const lines = text.trim().split("\n");
+  const start = typeof type === "string" ? lines.findLastIndex((line) => line.startsWith(`${type}:`)) : -1;
   return lines.slice(Math.max(start, 0)).join(" ");
+}
+
+/** @param {unknown} value as JSON, or by its kind ("Object (no message)") */
+function json(value) {
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined && text !== "{}") return text;
+  } catch {
+    // cyclic, or a BigInt inside: said by its kind
+  }
+  return value instanceof Object || (typeof value === "object" && value) ? `${Object.prototype.toString.call(value).slice(8, -1)} (no message)` : String(value);
 }
 
 const started = start();
@@ -344,7 +445,10 @@ started.then(
     else if (!keep) postMessage({ type: "snapshot", status: "unavailable" });
     else whenIdle(keep);
   },
-  (error) => postMessage({ type: "failed", message: summary(error) }),
+  (error) => {
+    const { reason, file, message } = error instanceof StartFailure ? error : new StartFailure("python", "", summary(error));
+    postMessage({ type: "failed", reason, file, message });
+  },
 );
 
 // Storing a snapshot (packing, hashing and writing ~15 MB) keeps this worker busy for a few
