@@ -307,7 +307,9 @@ def test_error_summary_links_lead_the_keyboard_to_each_field(page: Page, site_ur
     summary = page.locator("#ac-error-summary")
     expect(summary).to_be_visible()
     links = summary.get_by_role("link")
-    expect(links).to_have_count(3)
+    # The three wrong answers, and the link's unknown key, which the checker itself refuses (the
+    # page judges the link's text as given, as the command line does).
+    expect(links).to_have_count(4)
     for index in range(links.count()):
         link = links.nth(index)
         link.press("Enter")

@@ -1,5 +1,5 @@
 // The form and the checker's input: read the answers into the input the checker takes, and fill
-// the form from such an input (a shared or prefilled link).
+// the form from such an input (a shared or prefilled link), showing only what it shows exactly.
 //
 // The DOM is the only state. A control's data-key is its key in the input; repeated parts
 // (counterpart PIs, Co-PIs, budget lines, fiscal years) are copies of the <template>s that
@@ -296,11 +296,9 @@ export function readForm(form) {
         /** @type {Record<string, any>} */
         const counterpart = {};
         fields.set(path, control(item, "country"));
-        // A country or region the list does not name is typed into the code field.
         const country = () => {
-          const listed = answer(item, "country");
-          if (listed === data.other) put(counterpart, "country", answer(item, "country_other"), `${path}.country`, control(item, "country_other"));
-          else put(counterpart, "country", listed, `${path}.country`, control(item, "country"));
+          const from = source(item, "country");
+          put(counterpart, "country", answer(item, from.dataset.key ?? ""), `${path}.country`, from);
         };
         fromItem("counterpart", item, path, counterpart, { country });
         return counterpart;
@@ -354,8 +352,16 @@ export function readForm(form) {
     },
     submitted_at: () => {
       const local = answer(form, "submitted_at");
+      const offset = answer(form, "offset");
+      // A date and time in no offset is no moment (a link's that the form cannot show leaves the
+      // offset empty): it stays out of the input, and the offset's control says what is missing.
+      if (local && !offset) {
+        fields.set("submitted_at", control(form, "offset"));
+        errors.push({ path: "submitted_at", message: { [data.lang]: t("errors.no_offset") } });
+        return;
+      }
       // datetime-local leaves out ":00" seconds; the checker needs the offset written out.
-      put(input, "submitted_at", local && `${local}${local.length === 16 ? ":00" : ""}${answer(form, "offset")}`, "submitted_at", control(form, "submitted_at"));
+      put(input, "submitted_at", local && `${local}${local.length === 16 ? ":00" : ""}${offset}`, "submitted_at", control(form, "submitted_at"));
     },
   };
 
@@ -369,6 +375,13 @@ export function readForm(form) {
 
 /** @param {ParentNode} scope @returns {HTMLElement | undefined} */
 const firstControl = (scope) => /** @type {HTMLElement | undefined} */ (scope.querySelector("[data-key]") ?? undefined);
+
+/**
+ * The control a copy's answer is read from: a country or region the list does not name is typed
+ * into the code field.
+ * @param {HTMLElement} item @param {string} key
+ */
+const source = (item, key) => (key === "country" && answer(item, key) === data.other ? control(item, "country_other") : control(item, key));
 
 /** @param {string} kind */
 const addButton = (kind) => /** @type {HTMLElement} */ (document.querySelector(`[data-action="add"][data-kind="${kind}"]`));
@@ -425,34 +438,44 @@ function named(part, given) {
 }
 
 /**
- * Show an input in the form, replacing every answer. Returns the input paths the form cannot
- * show (unknown keys, values of the wrong kind), which are left out.
+ * @typedef {object} Filled  what the form made of an input it was filled from
+ * @property {string[]} ignored  the input's paths the form cannot show exactly (unknown keys,
+ *   values of the wrong kind, numbers JavaScript would rewrite, items beyond a list's most),
+ *   left out of it
+ * @property {Map<string, HTMLElement>} fields  the input's own paths → the control that shows (or
+ *   would show) each: where the errors of the checker's result for that very input lead, as a
+ *   link's list items need not be where the form reads them (the PI first, lines by year)
+ */
+
+// The most counterpart PIs, team members and budget lines the checker takes (the page data's
+// limits, from checker/answers.py): the form shows no more, which no plan needs and which would
+// only slow the page down.
+/** @type {Record<"counterpart" | "member" | "line", number>} */
+const MOST = { counterpart: data.limits.people, member: data.limits.people, line: data.limits.lines };
+
+/**
+ * Show an input in the form, replacing every answer, and say what it could not show.
  * @param {HTMLFormElement} form
  * @param {unknown} input
- * @returns {string[]}
+ * @returns {Filled}
  */
 export function fillForm(form, input) {
   form.reset();
   for (const list of Object.values(lists)) list().replaceChildren();
   byId("ac-years").replaceChildren();
-  /** @type {string[]} */
-  const ignored = [];
+  /** @type {Filled} */
+  const filled = { ignored: [], fields: new Map() };
   const given = isObject(input) ? input : {};
-  if (!isObject(input)) ignored.push("(JSON)");
+  if (!isObject(input)) filled.ignored.push("(JSON)");
 
   for (const [key, name, value] of named("plan", given)) {
-    if (name === "call") {
-      if (value !== data.call) ignored.push(key);
-    } else if (name === "counterpart_pis") {
-      fillCounterparts(value, ignored);
-    } else if (name === "team") {
-      fillTeam(value, ignored);
-    } else if (name === "budget") {
-      fillBudget(form, value, ignored);
-    } else if (name === "submitted_at") {
-      if (!fillMoment(form, value)) ignored.push(key);
-    } else if (!(name && asked("plan", name) && setAnswer(form, name, value))) {
-      ignored.push(key);
+    // The page's own call judges, whatever the input names (share.mjs says when it names another).
+    if (name === "call") continue;
+    if (name === "counterpart_pis") fillCounterparts(value, filled);
+    else if (name === "team") fillTeam(value, filled);
+    else if (name === "budget") fillBudget(form, value, filled);
+    else if (!(name === "submitted_at" ? fillMoment(form, value) : name && asked("plan", name) && setAnswer(form, name, value))) {
+      filled.ignored.push(key);
     }
   }
   // An applicant has a counterpart PI and a PI: start with one of each to answer for. An empty
@@ -461,21 +484,47 @@ export function fillForm(form, input) {
   if (!items(lists.pi()).length) addItem("pi");
   syncYears(form);
   showDependents(form);
-  return ignored;
+  // Outside the lists, the input's paths are those the form reads.
+  for (const [path, field] of readForm(form).fields) if (!path.includes("[")) filled.fields.set(path, field);
+  return filled;
 }
 
-/** @param {unknown} value @param {string[]} ignored */
-function fillCounterparts(value, ignored) {
+/**
+ * The items of a given list that the form shows: at most `most`; the rest are listed as one
+ * range of paths ("budget.lines[1000–4999]").
+ * @param {unknown[]} list @param {string} path @param {number} most @param {Filled} filled
+ */
+function upTo(list, path, most, filled) {
+  const last = list.length - 1;
+  if (last >= most) filled.ignored.push(`${path}[${most}${last > most ? `–${last}` : ""}]`);
+  return list.slice(0, most);
+}
+
+/**
+ * Show one given object of a part in its copy `item`: each answer the form asks in its control
+ * (`own` shows some its own way, and says whether it could); the rest is listed. Each path leads
+ * to the control its answer is read from, else to the copy itself.
+ * @param {Part} part @param {HTMLElement} item @param {Record<string, any>} given @param {string} path @param {Filled} filled
+ * @param {Record<string, (value: unknown) => boolean>} [own]
+ */
+function fillItem(part, item, given, path, filled, own = {}) {
+  filled.fields.set(path, firstControl(item) ?? item);
+  for (const [key, name, value] of named(part, given)) {
+    const shown = name !== null && (Object.hasOwn(own, name) ? own[name](value) : asked(part, name) && setAnswer(item, name, value));
+    if (!shown) filled.ignored.push(`${path}.${key}`);
+    if (name !== null && asked(part, name)) filled.fields.set(`${path}.${key}`, source(item, name));
+  }
+}
+
+/** @param {unknown} value @param {Filled} filled */
+function fillCounterparts(value, filled) {
   if (value === null) return;
-  if (!Array.isArray(value)) return void ignored.push("counterpart_pis");
-  value.forEach((given, index) => {
+  if (!Array.isArray(value)) return void filled.ignored.push("counterpart_pis");
+  upTo(value, "counterpart_pis", MOST.counterpart, filled).forEach((given, index) => {
     const path = `counterpart_pis[${index}]`;
-    if (!isObject(given)) return void ignored.push(path);
+    if (!isObject(given)) return void filled.ignored.push(path);
     const item = addItem("counterpart");
-    for (const [key, name, each] of named("counterpart", given)) {
-      const shown = name === "country" ? fillCountry(item, each) : name !== null && asked("counterpart", name) && setAnswer(item, name, each);
-      if (!shown) ignored.push(`${path}.${key}`);
-    }
+    fillItem("counterpart", item, given, path, filled, { country: (country) => fillCountry(item, country) });
   });
 }
 
@@ -491,58 +540,58 @@ function fillCountry(item, value) {
 }
 
 /** The PI first, then the Co-PIs in order; a second PI cannot be shown.
- * @param {unknown} value @param {string[]} ignored */
-function fillTeam(value, ignored) {
+ * @param {unknown} value @param {Filled} filled */
+function fillTeam(value, filled) {
   if (value === null) return;
-  if (!Array.isArray(value)) return void ignored.push("team");
-  value.forEach((given, index) => {
+  if (!Array.isArray(value)) return void filled.ignored.push("team");
+  upTo(value, "team", MOST.member, filled).forEach((given, index) => {
     const path = `team[${index}]`;
-    if (!isObject(given)) return void ignored.push(path);
+    if (!isObject(given)) return void filled.ignored.push(path);
     const kind = given.role === "pi" && !items(lists.pi()).length ? "pi" : given.role === "co-pi" ? "co-pi" : null;
-    if (!kind) return void ignored.push(path);
-    const item = addItem(kind);
-    for (const [key, name, each] of named("member", given)) {
-      // The role is where the member is shown: the PI's part or a Co-PI's.
-      if (name !== "role" && !(name !== null && asked("member", name) && setAnswer(item, name, each))) ignored.push(`${path}.${key}`);
-    }
+    if (!kind) return void filled.ignored.push(path);
+    // The role is where the member is shown: the PI's part or a Co-PI's.
+    fillItem("member", addItem(kind), given, path, filled, { role: () => true });
   });
 }
 
-/** @param {HTMLFormElement} form @param {unknown} value @param {string[]} ignored */
-function fillBudget(form, value, ignored) {
+/** @param {HTMLFormElement} form @param {unknown} value @param {Filled} filled */
+function fillBudget(form, value, filled) {
   if (value === null) return;
-  if (!isObject(value)) return void ignored.push("budget");
+  if (!isObject(value)) return void filled.ignored.push("budget");
   for (const [key, name, each] of named("budget", value)) {
     if (name === "lines" && Array.isArray(each)) {
-      each.forEach((line, index) => fillLine(line, `budget.lines[${index}]`, ignored));
+      upTo(each, `budget.${key}`, MOST.line, filled).forEach((line, index) => fillLine(line, `budget.${key}[${index}]`, filled));
     } else if (name !== null && asked("budget", name)) {
-      if (!setAnswer(form, name, each)) ignored.push(`budget.${key}`);
+      if (!setAnswer(form, name, each)) filled.ignored.push(`budget.${key}`);
     } else if (each !== null) {
-      ignored.push(`budget.${key}`);
+      filled.ignored.push(`budget.${key}`);
     }
   }
 }
 
-/** @param {unknown} given @param {string} path @param {string[]} ignored */
-function fillLine(given, path, ignored) {
+/** @param {unknown} given @param {string} path @param {Filled} filled */
+function fillLine(given, path, filled) {
   const year = isObject(given) ? given.fiscal_year : undefined;
-  if (!isObject(given) || !Number.isInteger(year) || year < 1900 || year > 2200) return void ignored.push(path);
+  if (!isObject(given) || !Number.isInteger(year) || year < 1900 || year > 2200) return void filled.ignored.push(path);
   const row = addLine(yearTable(/** @type {number} */ (year), false));
-  for (const [key, name, each] of named("line", given)) {
+  fillItem("line", row, given, path, filled, {
+    fiscal_year: () => true, // the table the line is in
     // Whole yen are shown grouped, as people type them; text goes in as it was typed.
-    const shown = name === "amount" && Number.isSafeInteger(each) ? grouped(/** @type {number} */ (each)) : each;
-    // The fiscal year is the table the line is in.
-    if (name !== "fiscal_year" && !(name !== null && asked("line", name) && setAnswer(row, name, shown))) ignored.push(`${path}.${key}`);
-  }
+    amount: (amount) => setAnswer(row, "amount", Number.isSafeInteger(amount) ? grouped(/** @type {number} */ (amount)) : amount),
+  });
 }
 
-/** @param {HTMLFormElement} form @param {unknown} value */
+/**
+ * A moment the form shows exactly fills both its date and time and its offset; any other fills
+ * neither (a date and time left in another offset would be another moment).
+ * @param {HTMLFormElement} form @param {unknown} value
+ */
 function fillMoment(form, value) {
   if (value === null) return true;
   const match = typeof value === "string" ? MOMENT.exec(value) : null;
-  if (!match) return false;
-  const [, date, time, offset] = match;
-  return setAnswer(form, "submitted_at", `${date}T${time}`) && setAnswer(form, "offset", offset === "Z" ? "+00:00" : offset);
+  const shown = match !== null && setAnswer(form, "offset", match[3] === "Z" ? "+00:00" : match[3]) && setAnswer(form, "submitted_at", `${match[1]}T${match[2]}`);
+  if (!shown) for (const key of ["submitted_at", "offset"]) control(form, key).value = "";
+  return shown;
 }
 
 // --- Behaviour ----------------------------------------------------------------------------------

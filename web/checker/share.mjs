@@ -7,8 +7,10 @@
 //
 // BASE64URL is the checker's input (the same JSON `python -m checker check` reads) as UTF-8,
 // base64url-encoded (RFC 4648 §5; "=" padding optional). A portal prefills the checker by linking
-// to that URL; values it cannot show are left out and listed on the page. Any other fragment
-// (an ordinary #anchor) is left alone.
+// to that URL. Until an answer is changed, the page shows the checker's result for the link's JSON
+// text itself, so nothing the form cannot show (a number JavaScript would rewrite, a key it does
+// not ask) is lost or changed on the way; the form shows what it can, and lists the rest. Any
+// other fragment (an ordinary #anchor) is left alone.
 
 import { data, fiscalYear, percent, permille, t } from "./page.mjs";
 
@@ -26,18 +28,75 @@ export function encodeAnswers(input) {
 }
 
 /**
- * The answers in the URL: undefined when the fragment holds none, null when it cannot be read.
- * @returns {unknown}
+ * @typedef {object} LinkAnswers  the answers of a prefilled link
+ * @property {string} text  the link's JSON text as the checker is to judge it: as given, naming
+ *   this page's call (see byThisCall)
+ * @property {unknown} input  that text read for the form; a number JavaScript would not hold as
+ *   written is INEXACT there, a value no control takes, so the form lists it as not shown
+ * @property {boolean} otherCall  whether the link names another call than this page's
+ */
+/** @typedef {{problem: "too_long" | "unreadable"}} UnusableLink  a link whose answers are not read */
+
+/** What a number JavaScript would rewrite is read as, in place of the rewritten number. */
+const INEXACT = Symbol("a number JavaScript cannot hold as written");
+// The numbers the form can show as written: integers in plain digits, with a minus sign or none
+// ("-0", "1e3" and "1.0" are not), which also lie within Number.MAX_SAFE_INTEGER.
+const PLAIN_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+
+/**
+ * JSON.parse's reviver: a number stays only when JavaScript holds it exactly as written
+ * (1000000.0 would become 1000000, 2**53 + 1 would lose its last digit, 1e400 become Infinity).
+ * How it was written is the reviver's `context.source` (JSON.parse source text access); a
+ * browser without it gives no context, and then only a safe integer is kept.
+ * @param {string} _key @param {unknown} value @param {{source?: string}} [context]
+ */
+function exactly(_key, value, context) {
+  if (typeof value !== "number") return value;
+  const written = context?.source === undefined || PLAIN_INTEGER.test(context.source);
+  return written && Number.isSafeInteger(value) ? value : INEXACT;
+}
+
+/**
+ * The link's answers: undefined when the fragment holds none. A fragment longer than the page
+ * data's limit is refused before it is decoded (a longer one could freeze the page for no plan
+ * anyone writes); one that is not base64url of UTF-8 cannot be read. Text that is no JSON still
+ * goes to the checker, which says why it cannot judge it.
+ * @returns {LinkAnswers | UnusableLink | undefined}
  */
 export function readAnswers() {
   if (!location.hash.startsWith(PREFIX)) return undefined;
+  const encoded = location.hash.slice(PREFIX.length);
+  if (encoded.length > data.limits.link) return { problem: "too_long" };
+  let text;
   try {
-    const binary = atob(location.hash.slice(PREFIX.length).replaceAll("-", "+").replaceAll("_", "/"));
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-    return JSON.parse(text);
+    const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
   } catch {
-    return null;
+    return { problem: "unreadable" };
   }
+  /** @type {unknown} */
+  let input; // stays undefined for text that is no JSON: the form shows none of it
+  try {
+    input = JSON.parse(text, exactly);
+  } catch {
+    // The checker reads the text all the same, and its result says what is wrong with it.
+  }
+  const plan = typeof input === "object" && input !== null && !Array.isArray(input) ? /** @type {Record<string, unknown>} */ (input) : null;
+  return { text: plan ? byThisCall(text, plan) : text, input, otherCall: plan !== null && Object.hasOwn(plan, "call") && plan.call !== data.call };
+}
+
+/**
+ * The link's text judged by this page's call (the page's rules, links and years are that call's):
+ * as given when it names that call, else with the call added as the object's last key, which
+ * wins over any other (JSON's last key counts, in Python as in JavaScript). Nothing else in the
+ * text changes, so a link that names no call is judged exactly as `python -m checker check`
+ * judges it whenever this page's call is the current one.
+ * @param {string} text @param {Record<string, unknown>} plan  the text, read
+ */
+function byThisCall(text, plan) {
+  if (plan.call === data.call) return text;
+  const open = text.trimEnd().slice(0, -1); // JSON.parse read it, so it ends in the object's "}"
+  return `${open}${Object.keys(plan).length ? "," : ""}"call":${JSON.stringify(data.call)}}`;
 }
 
 /**
