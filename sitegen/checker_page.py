@@ -67,6 +67,7 @@ def render_form(call: Call, strings: Strings, lang: Lang, root: str, status: Sta
         "default_offset": jst,
         "max_text": MAX_TEXT,
         "download_mb": str(round(runtime.download_bytes() / 1e6)),
+        "preloads": runtime.preloads(),
         "data": _page_data(call, strings, lang, root, status) | {"input": _input_keys()},
     }
     return _raw_html(_environment().get_template("form.html").render(context))
@@ -89,7 +90,8 @@ def render_batch(call: Call, strings: Strings, lang: Lang, root: str, status: St
     }
     accept = ",".join([*batch.FORMATS, "text/csv"])
     templates = {"xlsx": f"{data['guide']}{BATCH_WORKBOOK}", "csv": f"{data['guide']}{BATCH_TEMPLATE}"}
-    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept, templates=templates))
+    return _raw_html(page.render(s=_Words(strings, lang), root=root, data=data, accept=accept, templates=templates,
+                                 preloads=runtime.preloads()))
 
 
 def _raw_html(html: str) -> str:
@@ -250,7 +252,10 @@ def _page_data(call: Call, strings: Strings, lang: Lang, root: str, status: Stat
         "formats": _formats(lang),
         "strings": strings.with_prefix("checker", lang),
         "rules": {rule.id: {"page": rule.page, "title": rule_title(call, rule, lang)} for rule in call.rules.values()},
-        "limits": {"link": answers.MAX_LINK, "file_bytes": answers.MAX_FILE_BYTES, "rows": answers.MAX_ROWS},
+        "limits": {
+            "link": answers.MAX_LINK, "file_bytes": answers.MAX_FILE_BYTES, "rows": answers.MAX_ROWS,
+            "people": answers.MAX_PEOPLE, "lines": answers.MAX_LINES,
+        },
     }
 
 

@@ -12,15 +12,18 @@ The lock's `tool` table gives the sha256 of every runtime file too (`runtime_sha
 fills the service worker's CONFIG): both workers check each copy against it, so a missing,
 truncated or altered file makes the start fail at once, naming it, and is never kept.
 
-Two things make the start fast (numbers in README.md, "Benchmark"):
+Three things make the start fast (numbers in README.md, "Benchmark"):
 - Pyodide's standard library ships as source; the modules the checker's start imports are
   precompiled to bytecode by Pyodide itself (`pycompile.mjs`, cached in `.cache/`), which takes
   more than a second off every start that is not from a snapshot. The workbook wheels, and the
   standard-library modules openpyxl imports, are precompiled the same way, which halves the
   time openpyxl takes to import when the batch page reads its first workbook;
-- `sw.js` at the site root caches the runtime and the wheel under a name made of the Pyodide
-  version and the wheel's sha256, so a rebuild never meets a stale wheel; the worker keeps its
-  own memory snapshot beside it (web/checker/worker.mjs).
+- the build's memory snapshot (sitegen/snapshot.py): the worker restores Python with the checker
+  imported and the call data read, instead of starting it, and loads only the few standard-library
+  modules the restored interpreter still imports; the full standard library and the wheel are for
+  the normal start it falls back to;
+- `sw.js` at the site root caches what a start from the snapshot needs under a name made of the
+  Pyodide version and the wheel's sha256, so a rebuild never meets a stale wheel or snapshot.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
+from . import snapshot
 from .mkdocs_build import SiteBuildError
 from .postbuild import _html_resource_urls
 
@@ -60,11 +64,17 @@ REQUIREMENTS = ROOT / "requirements.txt"
 # (the worker imports the ES module) or the source maps.
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 STDLIB = "python_stdlib.zip"
+SNAPSHOT_FILES = (snapshot.SNAPSHOT, snapshot.SNAPSHOT_STDLIB)
+"""What a start from the build's memory snapshot loads instead of the standard library (and the
+checker wheel), which only a normal start needs (sitegen/snapshot.py)."""
+SHIPPED_FILES = (*RUNTIME_FILES, *SNAPSHOT_FILES)
+SNAPSHOT_START = (*(name for name in RUNTIME_FILES if name != STDLIB), *SNAPSHOT_FILES)
+"""What a start from the snapshot loads: what the page preloads and the service worker stores."""
 RUNTIME_DIR = "pyodide"
 LOCK_FILE = "pyodide-lock.json"
 LOCK_TOOL = "aspire-checker"
-"""The lock's `tool` table for this site: the sha256 of the shipped python_stdlib.zip (part of the
-key of the worker's memory snapshot) and of every runtime file (`runtime_sha256`)."""
+"""The lock's `tool` table for this site: the sha256 of every runtime file (`runtime_sha256`) and
+the memory snapshot's files (`snapshot`)."""
 CHECKER_PACKAGE = "aspire-checker"
 """The checker wheel's name in the lock (the project's name in pyproject.toml)."""
 WORKBOOK_PACKAGES = ("openpyxl", "et-xmlfile")
@@ -78,8 +88,6 @@ SERVICE_WORKER = "sw.js"
 CHECKER_SCRIPTS = ("assets/checker/checker.mjs", "assets/checker/batch.mjs")
 """A page that loads one of these scripts is a checker page (the checker, its embed page, the
 batch page): the service worker keeps it for offline visits."""
-BRIDGE_MODULES = ("base64", "json")
-"""Standard-library modules web/checker/worker.mjs imports besides the checker's own."""
 
 
 class RuntimeMissing(SiteBuildError):
@@ -106,7 +114,10 @@ def install(site_dir: Path, wheel: Path) -> None:
     for source, bytecode in compiled.wheels:
         shutil.copy2(bytecode, runtime / bytecode.name)
         packages.append((source, runtime / bytecode.name))
-    write_lock(shipped, runtime / LOCK_FILE, stdlib_sha256=_sha256(runtime / STDLIB), packages=packages)
+    # The snapshot's maker loads the workbook wheels from this lock; the second names every file.
+    write_lock(shipped, runtime / LOCK_FILE, packages=packages)
+    snapshot.install(runtime)
+    write_lock(shipped, runtime / LOCK_FILE, packages=packages, files=SHIPPED_FILES)
 
     assets = site_dir / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
@@ -115,8 +126,8 @@ def install(site_dir: Path, wheel: Path) -> None:
             shutil.copy2(source, assets / source.name)
 
 
-def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None,
-               packages: Sequence[tuple[Path, Path]] = ()) -> None:
+def write_lock(wheel: Path, lock_path: Path, packages: Sequence[tuple[Path, Path]] = (),
+               files: Sequence[str] = ()) -> None:
     """Write a lock holding `wheel` and the `packages` (each a PyPI wheel and the precompiled
     copy the site ships beside the lock), file names relative to the lock, with their sha256.
 
@@ -125,9 +136,10 @@ def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None,
     browser would download the whole list on every cold start. A package's entry is made from its
     PyPI wheel, whose metadata gives its dependencies and import names (the precompiled copy has
     no .py files to find them by), then names the shipped copy and its sha256, as Pyodide's own
-    `pyodide py-compile` updates a lock. Its `tool` table gives the sha256 of the shipped
-    standard library, part of the key of the worker's memory snapshot, and of every runtime file
-    beside the lock (`runtime_sha256`), which the worker checks each file Pyodide loads against.
+    `pyodide py-compile` updates a lock. Its `tool` table gives the sha256 of the runtime `files`
+    beside the lock (`runtime_sha256`), which the worker checks each file it loads against, and
+    the names of the memory snapshot's two files (`snapshot`: `memory`, `stdlib`) when they are
+    among them: the worker starts from the snapshot where the lock names one.
     """
     upstream = PyodideLockSpec.from_json(PYODIDE_DIR / LOCK_FILE)
     empty = PyodideLockSpec(info=upstream.info, packages={})
@@ -138,17 +150,27 @@ def write_lock(wheel: Path, lock_path: Path, stdlib_sha256: str | None = None,
             entry = spec.packages[parse_wheel_filename(source.name)[0]]
             entry.file_name = shipped.relative_to(lock_path.parent).as_posix()
             entry.sha256 = _sha256(shipped)
-    if stdlib_sha256:
-        spec.tool = {LOCK_TOOL: {"python_stdlib_sha256": stdlib_sha256, "runtime_sha256": runtime_sha256(lock_path.parent)}}
+    if files:
+        tool: dict[str, object] = {"runtime_sha256": runtime_sha256(lock_path.parent, files)}
+        if set(SNAPSHOT_FILES) <= set(files):
+            tool["snapshot"] = {"memory": snapshot.SNAPSHOT, "stdlib": snapshot.SNAPSHOT_STDLIB}
+        spec.tool = {LOCK_TOOL: tool}
     spec.to_json(lock_path, indent=1)
 
 
-def runtime_sha256(runtime_dir: Path) -> dict[str, str]:
+def runtime_sha256(runtime_dir: Path, files: Sequence[str] = SHIPPED_FILES) -> dict[str, str]:
     """The sha256 of each runtime file shipped in `runtime_dir`, by file name: what the checker's
     worker (from the lock) and the service worker (from its CONFIG) check every copy against, so
     that a copy cut short or altered on the way is refused, never used or kept. (The wheels' are
     the lock's `packages` entries.)"""
-    return {name: _sha256(runtime_dir / name) for name in RUNTIME_FILES}
+    return {name: _sha256(runtime_dir / name) for name in files}
+
+
+def preloads() -> list[tuple[str, str]]:
+    """What a checker page asks for before its worker starts, with the `as` of its preload: the
+    files a start from the snapshot loads, but pyodide.mjs, which the worker imports itself."""
+    return [(f"{RUNTIME_DIR}/{name}", "script" if name.endswith(".mjs") else "fetch")
+            for name in SNAPSHOT_START if name != "pyodide.mjs"]
 
 
 @functools.cache
@@ -234,7 +256,7 @@ def precompiled() -> Precompiled:
     if not upstream.is_file():
         raise RuntimeMissing(f"{PYODIDE_DIR} lacks {STDLIB}: run `npm ci` (python3 build.py does)")
     wheels = pypi_wheels()
-    modules = sorted(checker_imports() | set(BRIDGE_MODULES))
+    modules = sorted(checker_imports())
     key = hashlib.sha256()
     for part in (upstream.read_bytes(), PYCOMPILE.read_bytes(), json.dumps(modules).encode(), *(w.read_bytes() for w in wheels)):
         key.update(hashlib.sha256(part).digest())
@@ -296,10 +318,11 @@ def write_service_worker(site_dir: Path) -> Path:
     """Write `sw.js` at the site root from web/sw.js, with what it keeps written into it.
 
     It keeps the runtime and the wheel, each stored only if its bytes have the sha256 written here
-    (`runtime`: path → sha256, from `runtime_sha256` and the lock), the lock, the checker's
-    assets, and every checker page with what it loads. Its cache is named after the Pyodide
-    version, the wheel's sha256 and the standard library's; since they are written into the file,
-    a rebuild that changes any of them changes sw.js, which the browser then installs anew,
+    (`runtime`: path → sha256, from `runtime_sha256` and the lock; `precache`: what its install
+    stores, a start from the snapshot, the rest being stored when first asked for), the lock, the
+    checker's assets, and every checker page with what it loads. Its cache is named after the
+    Pyodide version and a digest of every runtime file's sha256; since they are written into the
+    file, a rebuild that changes any file changes sw.js, which the browser then installs anew,
     filling a new cache and deleting the old.
     """
     lock = json.loads((site_dir / RUNTIME_DIR / LOCK_FILE).read_text("utf-8"))
@@ -312,9 +335,9 @@ def write_service_worker(site_dir: Path) -> Path:
     runtime = {f"{RUNTIME_DIR}/{name}": sha256 for name, sha256 in files.items()} | {wheel_url: wheel["sha256"]}
     config = {
         "pyodide": pyodide_version(),
-        "wheel_sha256": wheel["sha256"],
-        "stdlib_sha256": files[STDLIB],
+        "runtime_digest": hashlib.sha256(json.dumps(runtime, sort_keys=True).encode()).hexdigest()[:16],
         "runtime": runtime,
+        "precache": [f"{RUNTIME_DIR}/{name}" for name in SNAPSHOT_START],
         "pages": [_page_url(page) for page in pages],
         "assets": sorted(resources - set(runtime) | {f"{RUNTIME_DIR}/{LOCK_FILE}"}),
     }

@@ -112,8 +112,8 @@ class PyodideRun:
 
 
 def run_in_pyodide(wheel: Path, inputs: Sequence[str], timeout: float = 600) -> PyodideRun:
-    """Run `checker.to_json(checker.evaluate_text(text))` for each input's JSON text inside
-    Pyodide, from `wheel`."""
+    """Run checker.browser.evaluate_text (what the site's worker calls) on each input's JSON
+    text inside Pyodide, from `wheel`."""
     node = shutil.which("node")
     if node is None or not PYODIDE_DIR.is_dir():
         raise RuntimeError(f"need node on PATH and {PYODIDE_DIR} (run `npm ci`)")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import checker
+from sitegen import snapshot
 from sitegen.pipeline import CALLS
 from sitegen.wheel import build_wheel
 from tests.pyodide_support import (
@@ -78,3 +79,15 @@ def test_pyodide_output_matches_cpython(
         f"{len(differences)} of {len(cases)} cases differ between CPython and Pyodide:\n"
         + "\n".join(differences[:MAX_DIFFS_SHOWN])
     )
+
+
+def test_golden_and_hostile_cases_from_the_shipped_snapshot_are_cpythons(built_site: Path, cases: list[tuple[str, str]]) -> None:
+    """A visitor's worker starts from the build's memory snapshot with the trimmed standard
+    library: every case it answers is byte for byte what CPython's checker prints."""
+    answers = snapshot.answers_from(built_site / "pyodide", [{"op": "evaluate", "text": text} for _, text in cases])
+    differences = [
+        describe_difference(name, expected, answer.get("text", answer.get("error", "")))
+        for (name, text), answer in zip(cases, answers, strict=True)
+        if (expected := checker.to_json(checker.evaluate_text(text))) != answer.get("text")
+    ]
+    assert not differences, f"{len(differences)} of {len(cases)} cases differ from the snapshot:\n" + "\n".join(differences[:MAX_DIFFS_SHOWN])

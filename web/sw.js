@@ -2,10 +2,13 @@
 // filled in; the checker page registers it once the checker has started). It makes later visits
 // start faster and lets the checker work offline after a first visit:
 //
-// - the runtime (Pyodide and its standard library) and the checker wheel are served from a cache
-//   named after the Pyodide version and the wheel's sha256 (and the standard library's), so a
-//   rebuild with another wheel changes this file, and the browser installs it anew into a new
-//   cache and deletes the old one on activation: never a stale wheel. Each file is stored only
+// - the runtime (Pyodide, the build's memory snapshot and the standard library a start from it
+//   needs) is stored at install; what only a normal start loads (the full standard library and
+//   the checker wheel, for when the snapshot cannot be used) is stored when it is first asked
+//   for. They live in a cache named after a digest of every runtime file's sha256
+//   (CONFIG.runtime_digest), so a rebuild that changes any file changes this file, and the browser
+//   installs it anew into a new cache and deletes the old one on activation: never a stale wheel
+//   or snapshot. Each file is stored only
 //   if its bytes have the sha256 the build wrote here (fetched with it as Subresource
 //   Integrity, at install and when a request finds it missing), so a copy cut short or altered
 //   on the way is never kept: the next request fetches it afresh. A file the network has no
@@ -18,8 +21,6 @@
 // - anything else on the site is not touched.
 //
 // Nothing here sees answers: they live in the page's URL fragment, which no request carries.
-// The worker's memory snapshot (web/checker/worker.mjs) lives in a cache of its own, which this
-// worker empties of snapshots made for another runtime or wheel.
 //
 // Cache names start with "aspire-checker " and the site root's URL, so two copies of the site
 // under different paths of one host never delete each other's caches.
@@ -28,17 +29,16 @@ const CONFIG = /* written by sitegen/runtime.py */ null;
 
 const ROOT = self.registration.scope;
 const PREFIX = `aspire-checker ${ROOT} `;
-const RUNTIME_CACHE = `${PREFIX}runtime ${CONFIG.pyodide} ${CONFIG.wheel_sha256} ${CONFIG.stdlib_sha256.slice(0, 16)}`;
+const RUNTIME_CACHE = `${PREFIX}runtime ${CONFIG.pyodide} ${CONFIG.runtime_digest}`;
 const PAGES_CACHE = `${PREFIX}pages`;
-const SNAPSHOT_CACHE = `${PREFIX}snapshot`;
-// The worker names its snapshots "<version>-<wheel sha256>-<stdlib sha256, 16>-<…>".
-const SNAPSHOT_KEY = `${CONFIG.pyodide}-${CONFIG.wheel_sha256}-${CONFIG.stdlib_sha256.slice(0, 16)}-`;
 
 const url = (path) => new URL(path, ROOT).href;
 /** @param {string} hex */
 const integrity = (hex) => `sha256-${btoa(String.fromCharCode(...hex.match(/../g).map((byte) => parseInt(byte, 16))))}`;
 /** Each runtime file and the wheel by URL, with the integrity its bytes must have. */
 const RUNTIME = new Map(Object.entries(CONFIG.runtime).map(([path, sha256]) => [url(path), integrity(sha256)]));
+/** What the install stores: a start from the snapshot's files (the rest when asked for). */
+const PRECACHE = CONFIG.precache.map(url);
 const NETWORK_FIRST = new Set([...CONFIG.pages, ...CONFIG.assets].map(url));
 
 self.addEventListener("install", (event) => {
@@ -46,7 +46,7 @@ self.addEventListener("install", (event) => {
     (async () => {
       const runtime = await caches.open(RUNTIME_CACHE);
       await Promise.all(
-        [...RUNTIME.keys()].map(async (href) => {
+        PRECACHE.map(async (href) => {
           if (await runtime.match(href, { ignoreVary: true })) return;
           const response = await intact(href);
           if (response) await runtime.put(href, response);
@@ -64,15 +64,12 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith(PREFIX) && ![RUNTIME_CACHE, PAGES_CACHE, SNAPSHOT_CACHE].includes(name)) await caches.delete(name);
+        // The runtime of another build, and the snapshots the worker once kept itself.
+        if (name.startsWith(PREFIX) && ![RUNTIME_CACHE, PAGES_CACHE].includes(name)) await caches.delete(name);
       }
       const pages = await caches.open(PAGES_CACHE);
       for (const request of await pages.keys()) {
         if (!NETWORK_FIRST.has(request.url)) await pages.delete(request);
-      }
-      const snapshots = await caches.open(SNAPSHOT_CACHE);
-      for (const request of await snapshots.keys()) {
-        if (!new URL(request.url).pathname.split("/").pop()?.startsWith(SNAPSHOT_KEY)) await snapshots.delete(request);
       }
     })(),
   );
@@ -96,7 +93,7 @@ self.addEventListener("fetch", (event) => {
  * Whether a request comes from a page rather than from the checker's worker: the page asks for
  * the runtime only through its preload hints, which on a first visit start the downloads early
  * (the worker then reuses them from the HTTP cache). Here the worker reads this cache itself, so
- * a page gets an empty answer instead of a second copy of 13 MB it would not use.
+ * a page gets an empty answer instead of a second copy of megabytes it would not use.
  * @param {string} clientId
  */
 async function fromPage(clientId) {

@@ -127,9 +127,3 @@ def service_worker_active(page: Page) -> None:
     """Wait until the site's service worker is active, i.e. the runtime and the checker pages are
     in its cache (it fills the cache before it activates)."""
     wait_until(page, "() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')")
-
-
-def snapshot_settled(page: Page) -> str:
-    """Wait until the checker's worker has used or stored (or failed to store) its memory
-    snapshot; returns `window.checker.snapshot` ("used", "stored", "failed", "unavailable")."""
-    return wait_until(page, "() => window.checker.snapshot !== 'pending' && window.checker.snapshot")

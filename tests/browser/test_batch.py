@@ -29,7 +29,7 @@ from checker.texts import rule_title
 from sitegen.paths import ROOT
 from tests.browser.conftest import Watched
 from tests.browser.navigation import CALL_ID, guide_root
-from tests.browser.support import call, golden_input, open_checker, say, snapshot_settled
+from tests.browser.support import call, golden_input, open_checker, say
 from tests.browser.test_accessibility import violations
 from tests.test_batch_files import KINDS, office_rows, with_notes
 
@@ -242,11 +242,10 @@ def test_the_blank_workbook_has_drop_down_lists(page: Page, site_url: str, lang:
 
 
 def test_the_checker_page_never_loads_openpyxl(watched: Callable[..., Watched], site_url: str) -> None:
-    """openpyxl is for workbooks only: the checker page's start (and its stored snapshot), and the
-    batch page reading a CSV, request neither wheel."""
+    """openpyxl is for workbooks only: the checker page's start (from the build's snapshot), and
+    the batch page reading a CSV, request neither wheel."""
     session = watched()
     open_checker(session.page, site_url, "en", golden_input("top-eligible"))
-    snapshot_settled(session.page)
     session.page.wait_for_load_state("networkidle")
     session.page.goto(batch_url(site_url, "en"))
     checked(session.page, "en", OFFICE.name, OFFICE.read_bytes())

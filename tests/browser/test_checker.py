@@ -18,6 +18,7 @@ from tests.browser.conftest import Watched
 from tests.browser.support import (
     answers_in, asked, call, checker_url, choose, golden_input, group, line_field, open_checker, option, say, verdict, yes,
 )
+from sitegen import runtime
 from sitegen.pipeline import DEFAULT_STRINGS
 from sitegen.strings import load_strings
 from tests.golden import load_cases
@@ -133,16 +134,25 @@ def test_a_prefilled_link_shows_the_answers_and_the_verdict(page: Page, site_url
 
 def test_a_link_made_with_the_former_member_key_still_shows_its_answer(page: Page, site_url: str) -> None:
     """A link made before the team member's key was renamed (other_fy2025_aspire_applications)
-    still works: the form shows the count, leaves nothing out, and writes the current key."""
+    still works: the form shows the count and leaves nothing out; the link stays as it was until
+    an answer changes, and then the page's link writes the current key."""
     plan = golden_input("co-pi-also-in-japan-uk-application")  # the Co-PI is in one other application
     old = json.loads(json.dumps(plan).replace('"other_aspire_applications"', '"other_fy2025_aspire_applications"'))
     open_checker(page, site_url, "en", old)
 
     co_pi = group(page, say("en", "team.co_pi_legend", n=1))
-    expect(co_pi.get_by_label(asked("en", "other_aspire_applications"), exact=True)).to_have_value("1")
+    count = co_pi.get_by_label(asked("en", "other_aspire_applications"), exact=True)
+    expect(count).to_have_value("1")
     expect(page.locator("#ac-ignored")).to_be_hidden()
     expect(page.locator('[data-rule="multiple-applications"]')).to_have_attribute("data-status", "fail")
-    assert answers_in(page.url) == {"call": call().id, **plan}
+    linked = page.url
+    assert answers_in(linked) == old
+    count.fill("2")
+    expect(page).not_to_have_url(linked)  # written once the form's answers are the input
+    written = answers_in(page.url)
+    assert [member.get("other_aspire_applications") for member in written["team"]] == [
+        *(member.get("other_aspire_applications") for member in plan["team"][:1]), 2]
+    assert "other_fy2025_aspire_applications" not in json.dumps(written)
 
 
 def test_hostile_values_in_a_link_stay_text(page: Page, site_url: str) -> None:
@@ -235,18 +245,18 @@ def test_without_javascript_the_page_points_to_the_guide(watched: Callable[..., 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_request_leaves_the_site(watched: Callable[..., Watched], site_url: str, lang: Lang) -> None:
-    """Pyodide, the wheel and the page's assets all come from the site (the fixture fails the test
-    on any other origin; this also shows the worker's downloads are seen)."""
+    """Pyodide, its memory snapshot and the page's assets all come from the site (the fixture fails
+    the test on any other origin; this also shows the worker's downloads are seen)."""
     session = watched()
     open_checker(session.page, site_url, lang, golden_input("top-eligible"))
     fetched = {urlsplit(url).path for url in session.requests}
-    assert {"/pyodide/pyodide.asm.wasm", "/pyodide/pyodide-lock.json", "/pyodide/python_stdlib.zip"} <= fetched
-    assert any(path.startswith("/pyodide/aspire_checker-") and path.endswith(".whl") for path in fetched)
+    assert {f"/pyodide/{name}" for name in (*runtime.SNAPSHOT_START, runtime.LOCK_FILE)} <= fetched
 
 
 def test_a_wheel_that_is_not_the_built_one_is_refused(watched: Callable[..., Watched], site_url: str) -> None:
     """The site's lock gives the wheel's sha256, so the browser refuses other bytes; the page then
-    says the checker cannot start and points to the guide, and the form stays usable."""
+    says the checker cannot start and points to the guide, and the form stays usable. (The wheel
+    is loaded only by a normal start: here the snapshot is refused too.)"""
     session = watched()
 
     def tampered(route) -> None:
@@ -254,6 +264,7 @@ def test_a_wheel_that_is_not_the_built_one_is_refused(watched: Callable[..., Wat
         route.fulfill(response=response, body=response.body() + b"\0")
 
     session.context.route("**/aspire_checker-*.whl", tampered)
+    session.context.route(f"**/pyodide/{runtime.SNAPSHOT_FILES[0]}", tampered)
     page = session.page
     page.goto(checker_url(site_url, "en"))
     expect(page.locator("#ac-verdict")).to_have_attribute("data-verdict", "failed")

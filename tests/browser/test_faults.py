@@ -40,6 +40,9 @@ WASM = f"{runtime.RUNTIME_DIR}/pyodide.asm.wasm"
 EMSCRIPTEN = f"{runtime.RUNTIME_DIR}/pyodide.asm.mjs"
 PYODIDE = f"{runtime.RUNTIME_DIR}/pyodide.mjs"
 STDLIB = f"{runtime.RUNTIME_DIR}/{runtime.STDLIB}"
+SNAPSHOT = f"{runtime.RUNTIME_DIR}/{runtime.SNAPSHOT_FILES[0]}"
+"""The build's memory snapshot: without it the worker starts normally, with the standard library
+and the wheel, which a start from it never loads."""
 LOCK = f"{runtime.RUNTIME_DIR}/{runtime.LOCK_FILE}"
 WHEEL = "the checker wheel"
 """Stands for the wheel's path, which the built site's lock names."""
@@ -94,27 +97,31 @@ def detail(page: Page, lang: Lang) -> str:
 
 
 @pytest.mark.parametrize(
-    ("file", "fault", "reason", "kind", "lang"),
+    ("faults", "file", "reason", "kind", "lang"),
     [
-        (WASM, MISSING, "download", "checker", "en"),
-        (WASM, CUT_SHORT, "damaged", "embed", "ja"),
-        (STDLIB, CUT_SHORT, "damaged", "batch", "en"),
-        (EMSCRIPTEN, MISSING, "download", "batch", "ja"),
-        (PYODIDE, MISSING, "download", "checker", "en"),
-        (LOCK, MISSING, "download", "checker", "ja"),
-        (WHEEL, ALTERED, "damaged", "embed", "en"),
+        ({WASM: MISSING}, WASM, "download", "checker", "en"),
+        ({WASM: CUT_SHORT}, WASM, "damaged", "embed", "ja"),
+        ({SNAPSHOT: MISSING, STDLIB: CUT_SHORT}, STDLIB, "damaged", "batch", "en"),
+        ({EMSCRIPTEN: MISSING}, EMSCRIPTEN, "download", "batch", "ja"),
+        ({PYODIDE: MISSING}, PYODIDE, "download", "checker", "en"),
+        ({LOCK: MISSING}, LOCK, "download", "checker", "ja"),
+        ({SNAPSHOT: ALTERED, WHEEL: ALTERED}, WHEEL, "damaged", "embed", "en"),
     ],
-    ids=["wasm-missing", "wasm-cut-short", "stdlib-cut-short", "emscripten-missing", "pyodide-missing", "lock-missing", "wheel-altered"],
+    ids=["wasm-missing", "wasm-cut-short", "no-snapshot-stdlib-cut-short", "emscripten-missing", "pyodide-missing", "lock-missing",
+         "no-snapshot-wheel-altered"],
 )
 def test_a_start_that_fails_says_why_and_what_to_try(
-    visit: Callable[..., Watched], faulty_site: FaultySite, built_site: Path, file: str, fault: Fault, reason: str, kind: str, lang: Lang
+    visit: Callable[..., Watched], faulty_site: FaultySite, built_site: Path, faults: dict[str, Fault], file: str, reason: str,
+    kind: str, lang: Lang,
 ) -> None:
-    path = built_path(built_site, file)
-    faulty_site.faults[path] = fault
+    """Each file a start needs, missing or not the build's, fails it in plain words naming the file;
+    the standard library and the wheel matter only once the snapshot cannot be used."""
+    for each, fault in faults.items():
+        faulty_site.faults[built_path(built_site, each)] = fault
     page = visit(faulty_site).page
     page.goto(page_url(faulty_site.url, kind, lang))
     says_it_cannot_start(page, lang, reason)
-    assert path.rsplit("/", 1)[-1] in detail(page, lang)
+    assert built_path(built_site, file).rsplit("/", 1)[-1] in detail(page, lang)
     assert not violations(page, f"{kind} ({lang}), {file} failed")
 
 
@@ -159,10 +166,11 @@ RUNTIME_COPIES = """async () => {
 
 
 def build_sha256(built_site: Path) -> dict[str, str]:
-    """What the build shipped: each runtime file's and the checker wheel's path and sha256."""
+    """What the service worker stores at install, as the build shipped it: the path and sha256 of
+    each file a start from the snapshot loads."""
     return {
         path: hashlib.sha256((built_site / path).read_bytes()).hexdigest()
-        for path in (*(f"{runtime.RUNTIME_DIR}/{name}" for name in runtime.RUNTIME_FILES), built_path(built_site, WHEEL))
+        for path in (f"{runtime.RUNTIME_DIR}/{name}" for name in runtime.SNAPSHOT_START)
     }
 
 
@@ -176,43 +184,28 @@ def again(session: Watched, url: str) -> Page:
     return page
 
 
-def test_an_install_while_a_file_is_altered_keeps_none_of_its_bytes(
-    visit: Callable[..., Watched], faulty_site: FaultySite, built_site: Path
+@pytest.mark.parametrize(("fault", "lang"), [(ALTERED, "en"), (CUT_SHORT, "ja")], ids=["altered", "cut-short"])
+def test_a_damaged_file_is_never_kept_and_the_next_whole_one_starts_the_checker(
+    visit: Callable[..., Watched], faulty_site: FaultySite, built_site: Path, fault: Fault, lang: Lang
 ) -> None:
-    faulty_site.faults[WASM] = ALTERED
+    """The service worker installs while the host serves the wasm damaged: it keeps every other
+    file and none of the wasm's bytes, so the next visit, served the damaged wasm again, says so
+    once more (nothing bad was kept to start from); served whole, the next visit starts, answers,
+    and the worker keeps exactly what the build shipped."""
+    faulty_site.faults[WASM] = fault
     session = visit(faulty_site)
-    url = checker_url(faulty_site.url, "en") + fragment(golden_input("top-eligible"))
+    url = checker_url(faulty_site.url, lang) + fragment(golden_input("top-eligible"))
     session.page.goto(url)
-    says_it_cannot_start(session.page, "en", "damaged")
+    says_it_cannot_start(session.page, lang, "damaged")
     service_worker_active(session.page)
     shipped = build_sha256(built_site)
-    kept = session.page.evaluate(RUNTIME_COPIES)
-    assert kept == {path: sha256 for path, sha256 in shipped.items() if path != WASM}
-
-    del faulty_site.faults[WASM]
-    page = again(session, url)
-    expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "eligible"))
-    assert page.evaluate(RUNTIME_COPIES) == shipped
-
-
-def test_a_file_cut_short_once_is_not_kept_and_the_next_visit_starts(
-    visit: Callable[..., Watched], faulty_site: FaultySite, built_site: Path
-) -> None:
-    """With the service worker in place but no whole copy of the standard library (it was cut
-    short when the worker installed), the host serves it cut short once more: the page says so;
-    then whole, and the next visit starts and answers."""
-    faulty_site.faults[STDLIB] = CUT_SHORT
-    session = visit(faulty_site)
-    url = checker_url(faulty_site.url, "ja") + fragment(golden_input("top-eligible"))
-    session.page.goto(url)
-    says_it_cannot_start(session.page, "ja", "damaged")
-    service_worker_active(session.page)
+    assert session.page.evaluate(RUNTIME_COPIES) == {path: sha256 for path, sha256 in shipped.items() if path != WASM}
 
     page = again(session, url)
     assert page.evaluate("() => navigator.serviceWorker.controller !== null")
-    says_it_cannot_start(page, "ja", "damaged")
+    says_it_cannot_start(page, lang, "damaged")
 
-    del faulty_site.faults[STDLIB]
+    del faulty_site.faults[WASM]
     page = again(session, url)
-    expect(page.locator("#ac-verdict")).to_have_text(verdict("ja", "eligible"))
-    assert page.evaluate(RUNTIME_COPIES) == build_sha256(built_site)
+    expect(page.locator("#ac-verdict")).to_have_text(verdict(lang, "eligible"))
+    assert page.evaluate(RUNTIME_COPIES) == shipped

@@ -18,7 +18,17 @@ from sitegen.mkdocs_build import content_security_policy
 from sitegen.static_server import serving
 from tests.browser.conftest import TIMEOUT_MS, Watched
 from tests.browser.navigation import embed_url, guide_root, search, wait_for_checker
-from tests.browser.support import asked, call, checker_url, fragment, golden_input, open_checker, say, verdict
+from tests.browser.support import (
+    asked,
+    call,
+    checker_url,
+    fragment,
+    golden_input,
+    open_checker,
+    say,
+    service_worker_active,
+    verdict,
+)
 
 # Collects the policy violations a page reports, from before any of its own scripts run.
 RECORD_VIOLATIONS = """
@@ -248,12 +258,6 @@ SCAN_STORAGE = """async (markers) => {
 }"""
 
 
-def settled(page: Page) -> None:
-    """Wait until whatever the checker keeps for the next visit (its runtime's memory snapshot, if
-    it takes one) is kept, so that the scan sees it."""
-    page.wait_for_function("() => window.checker.snapshot === undefined || window.checker.snapshot !== 'pending'")
-
-
 def scan_storage(page: Page, markers: list[str]) -> dict[str, Any]:
     return page.evaluate(SCAN_STORAGE, markers)
 
@@ -275,11 +279,12 @@ def test_no_cookie_and_no_answer_stored(watched: Callable[..., Watched], site_ur
     typed = page.locator('#ac-years [data-key="category"]').nth(1)
     typed.fill(f"{MARKER}-typed")
     expect(page.locator("#ac-live")).to_contain_text(verdict(lang, "eligible"))
-    settled(page)
-    # A second visit, from the same browser, to the empty checker.
+    # A second visit, from the same browser, to the empty checker; scanned once the service
+    # worker has kept its copies (the runtime, the build's snapshot among them, and the pages):
+    # all the checker keeps for the next visit.
     page.goto("about:blank")
     open_checker(page, site_url, lang)
-    settled(page)
+    service_worker_active(page)
 
     stored = scan_storage(page, [MARKER, fragment(answers).removeprefix("#a=")[:40]])
     assert stored["found"] == [], stored

@@ -1,7 +1,9 @@
-"""The fast start and what it keeps, in a real browser: the service worker (offline after a first
-visit, never a stale wheel after a rebuild), the worker's memory snapshot (used on a second visit,
-a damaged one falls back to a normal start, no answer ever stored), the preload hints (each
-runtime file downloaded once), and the precompressed serving the benchmark uses.
+"""The fast start and what it keeps, in a real browser: every visit, the first included, starts
+from the build's memory snapshot and answers as the command line; a snapshot the host spoils or
+that Pyodide refuses gives a normal start that answers the same; the service worker (offline after
+a first visit, never a stale wheel or snapshot after a rebuild, no answer ever stored); the
+preload hints (each file a start from the snapshot loads downloaded once, and nothing only a
+normal start needs); and the precompressed serving the benchmark uses.
 
 No test measures time: every wait is a condition, bounded only for a slow machine.
 """
@@ -14,25 +16,30 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
+import struct
 import threading
 import time
 import urllib.request
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import brotli
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import checker
-from sitegen import runtime
-from sitegen.static_server import SiteHandler, serving
-from tests.browser.conftest import Watched, watching
+from sitegen import runtime, snapshot
+from sitegen.commands import CHROMIUM, CHROMIUM_ARGS
+from sitegen.static_server import Fault, SiteHandler, serving
+from tests.browser.conftest import TIMEOUT_MS, Watched, watching
 from tests.browser.navigation import guide_root
 from tests.browser.support import (
     checker_url,
@@ -40,24 +47,28 @@ from tests.browser.support import (
     golden_input,
     open_checker,
     service_worker_active,
-    snapshot_settled,
     verdict,
     wait_until,
 )
 from tests.golden import load_cases
 
-RUNTIME_PATHS = {f"/pyodide/{name}" for name in runtime.RUNTIME_FILES}
+SNAPSHOT_START = {f"/{runtime.RUNTIME_DIR}/{name}" for name in runtime.SNAPSHOT_START}
+"""What a start from the snapshot loads, as paths on the site's server."""
+SNAPSHOT = f"{runtime.RUNTIME_DIR}/{snapshot.SNAPSHOT}"
+SNAPSHOT_STDLIB = f"{runtime.RUNTIME_DIR}/{snapshot.SNAPSHOT_STDLIB}"
 
 
 class Site:
     """A copy of the built site on its own server, which a test may change, stop and restart at
-    the same address (so the browser sees one origin throughout), counting the requests it gets."""
+    the same address (so the browser sees one origin throughout), counting what it serves (every
+    answer but a revalidation's "304 Not Modified", which downloads nothing) and answering the paths in `faults` as a flaky host would (sitegen/static_server.py, Fault)."""
 
     def __init__(self, source: Path, folder: Path, precompressed: bool = False) -> None:
         self.folder = folder
         self.precompressed = precompressed
         shutil.copytree(source, folder)
         self.requests: Counter[str] = Counter()
+        self.faults: dict[str, Fault] = {}
         self.port = 0
         self.server: ThreadingHTTPServer | None = None
         self.start()
@@ -68,10 +79,13 @@ class Site:
 
         class Counting(SiteHandler):
             precompressed = self.precompressed
+            faults = self.faults
 
-            def send_head(self):  # type: ignore[no-untyped-def]
-                requests[self.path.split("?")[0]] += 1
-                return super().send_head()
+            def send_response(self, code: int, message: str | None = None) -> None:
+                # A revalidation answered "not modified" downloads nothing: not counted.
+                if code != HTTPStatus.NOT_MODIFIED:
+                    requests[self.path.split("?")[0]] += 1
+                super().send_response(code, message)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), functools.partial(Counting, directory=str(self.folder)))
         self.server.daemon_threads = True
@@ -83,6 +97,16 @@ class Site:
             self.server.shutdown()
             self.server.server_close()
             self.server = None
+
+    def wheel(self) -> str:
+        """The checker wheel's path under the site root, as the site's lock names it."""
+        lock = json.loads((self.folder / runtime.RUNTIME_DIR / runtime.LOCK_FILE).read_text("utf-8"))
+        return f"{runtime.RUNTIME_DIR}/{lock['packages'][runtime.CHECKER_PACKAGE]['file_name']}"
+
+    def runtime_requests(self) -> dict[str, int]:
+        """How often the server was asked for each runtime file and the wheel, by request path."""
+        paths = {f"/{runtime.RUNTIME_DIR}/{name}" for name in runtime.SHIPPED_FILES} | {f"/{self.wheel()}"}
+        return {path: self.requests[path] for path in sorted(paths)}
 
 
 @pytest.fixture
@@ -101,10 +125,8 @@ def visit(browser: Browser) -> Iterator[Callable[..., Watched]]:
 
 
 def first_visit(page: Page, url: str, answers: object | None = None) -> None:
-    """A first visit that leaves the service worker active and the snapshot stored."""
+    """A first visit to a result, which leaves the service worker active (its cache filled)."""
     open_checker(page, url, "en", golden_input("top-eligible") if answers is None else answers)
-    assert page.evaluate("() => window.checker.startMode") == "normal"
-    assert snapshot_settled(page) == "stored"
     service_worker_active(page)
 
 
@@ -122,12 +144,107 @@ def verdict_is_eligible(page: Page) -> None:
     expect(page.locator("#ac-verdict")).to_have_text(verdict("en", "eligible"))
 
 
+EVALUATE_ALL = """async (inputs) => {
+    const script = document.querySelector('script[type="module"][src$="checker.mjs"]');
+    const { evaluateText } = await import(new URL("api.mjs", script.src).href);
+    const outputs = [];
+    for (const input of inputs) outputs.push(await evaluateText(input));
+    return outputs;
+}"""
+"""Every input through the page's own API, one after another, as the JSON text it answers."""
+
+
+def answers_as_the_cli(page: Page, start_mode: str) -> None:
+    """The page's checker started as `start_mode` says ("snapshot" or "normal") and answers every
+    golden case with exactly the JSON text `python -m checker check` prints for it."""
+    assert page.evaluate("() => window.checker.startMode") == start_mode
+    cases = load_cases()
+    outputs = page.evaluate(EVALUATE_ALL, [case.input for case in cases])
+    differences = [case.name for case, text in zip(cases, outputs, strict=True) if text != checker.to_json(checker.evaluate(case.input))]
+    assert not differences, f"after a {start_mode} start, {len(differences)} golden cases differ from the CLI: {differences}"
+
+
 CACHE_NAMES = "() => caches.keys().then((names) => names.filter((name) => name.startsWith('aspire-checker ')))"
+RUNTIME_CACHE_PATHS = """async () => {
+    const name = (await caches.keys()).find((name) => name.includes(' runtime '));
+    return (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname);
+}"""
+"""The paths of what the service worker keeps of the runtime."""
 
 
-def lock_sha256(folder: Path) -> str:
-    lock = json.loads((folder / "pyodide" / runtime.LOCK_FILE).read_text("utf-8"))
-    return lock["packages"]["aspire-checker"]["sha256"]
+def service_worker_config(folder: Path) -> dict[str, Any]:
+    """The CONFIG the build wrote into the site's sw.js."""
+    found = re.search(r"^const CONFIG = (\{.*?^\});$", (folder / runtime.SERVICE_WORKER).read_text("utf-8"), re.M | re.S)
+    assert found, "sw.js has no CONFIG"
+    config: dict[str, Any] = json.loads(found.group(1))
+    return config
+
+
+def runtime_cache(site: Site) -> str:
+    """The name of the service worker's runtime cache for the site as it is now built."""
+    config = service_worker_config(site.folder)
+    return f"aspire-checker {site.url} runtime {config['pyodide']} {config['runtime_digest']}"
+
+
+# --- The build's memory snapshot -------------------------------------------------------------
+
+
+def test_every_visit_starts_from_the_build_snapshot_and_answers_as_the_cli(visit: Callable[..., Watched], site: Site) -> None:
+    """The first visit too: the snapshot is the build's, not one a browser takes. The second
+    comes from the service worker's copy, so the host is asked for none of the runtime again."""
+    session = visit(site)
+    first_visit(session.page, site.url)
+    answers_as_the_cli(session.page, "snapshot")
+    downloaded = site.runtime_requests()
+
+    page = next_visit(session, site.url)
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+    answers_as_the_cli(page, "snapshot")
+    assert site.runtime_requests() == downloaded
+
+
+@pytest.mark.parametrize(
+    ("path", "fault"),
+    [
+        (SNAPSHOT, Fault(status=HTTPStatus.NOT_FOUND)),
+        (SNAPSHOT, Fault(keep=0.6)),
+        (SNAPSHOT, Fault(altered=True)),
+        (SNAPSHOT_STDLIB, Fault(status=HTTPStatus.NOT_FOUND)),
+    ],
+    ids=["snapshot-missing", "snapshot-cut-short", "snapshot-byte-altered", "snapshot-stdlib-missing"],
+)
+def test_a_snapshot_the_host_spoils_gives_a_normal_start(visit: Callable[..., Watched], site: Site, path: str, fault: Fault) -> None:
+    """The checker starts normally, with the full standard library and the wheel, and answers as
+    the command line; once the host serves the file whole again, the next visit starts from the
+    snapshot (neither the service worker nor the HTTP cache kept the spoiled copy)."""
+    site.faults[path] = fault
+    session = visit(site)
+    first_visit(session.page, site.url)
+    answers_as_the_cli(session.page, "normal")
+    assert site.requests[f"/{runtime.RUNTIME_DIR}/{runtime.STDLIB}"] and site.requests[f"/{site.wheel()}"]
+
+    del site.faults[path]
+    page = next_visit(session, site.url)
+    verdict_is_eligible(page)
+    assert page.evaluate("() => window.checker.startMode") == "snapshot"
+
+
+@pytest.mark.parametrize("header", [False, True], ids=["garbage-throughout", "pyodide-header-over-garbage"])
+def test_a_snapshot_pyodide_refuses_gives_a_normal_start(visit: Callable[..., Watched], site: Site, header: bool) -> None:
+    """A build whose snapshot is garbage though the lock gives its sha256, so that only Pyodide's
+    restore can refuse it: at its header (no magic number), or once its memory is in place (a
+    WebAssembly trap). The checker starts normally and answers as the command line."""
+    pyodide = site.folder / runtime.RUNTIME_DIR
+    memory = snapshot.unpack((pyodide / snapshot.SNAPSHOT).read_bytes())
+    kept = struct.unpack_from("<I", memory, len(snapshot.RAW_MAGIC))[0] if header else 0
+    (pyodide / snapshot.SNAPSHOT).write_bytes(snapshot.pack(memory[:kept] + b"\xa5" * (len(memory) - kept)))
+    packages = [(source, pyodide / bytecode.name) for source, bytecode in runtime.precompiled().wheels]
+    runtime.write_lock(site.folder / site.wheel(), pyodide / runtime.LOCK_FILE, packages=packages, files=runtime.SHIPPED_FILES)
+    runtime.write_service_worker(site.folder)
+
+    page = visit(site).page
+    open_checker(page, site.url, "en", golden_input("top-eligible"))
+    answers_as_the_cli(page, "normal")
 
 
 # --- The service worker -----------------------------------------------------------------------
@@ -147,59 +264,97 @@ def test_the_checker_works_offline_after_a_first_visit(visit: Callable[..., Watc
     page.goto(checker_url(site.url, "ja") + fragment(golden_input("top-eligible")))
     page.evaluate("() => window.checker.ready")
     expect(page.locator("#ac-verdict")).to_have_text(verdict("ja", "eligible"))
+    assert page.evaluate("() => window.checker.startMode") == "snapshot"
 
 
-def test_the_cache_is_named_after_the_runtime_and_the_wheel(visit: Callable[..., Watched], site: Site) -> None:
+def test_the_service_worker_keeps_a_snapshot_start_in_a_cache_named_after_the_runtime(
+    visit: Callable[..., Watched], site: Site
+) -> None:
+    """Named after the Pyodide version and a digest of every runtime file's sha256, it holds what
+    a start from the snapshot loads; the full standard library and the wheel, which only a normal
+    start needs, are kept only once asked for."""
     session = visit(site)
     first_visit(session.page, site.url)
     names = session.page.evaluate(CACHE_NAMES)
-    runtime_caches = [name for name in names if " runtime " in name]
-    assert len(runtime_caches) == 1, names
-    assert f" {runtime.pyodide_version()} {lock_sha256(site.folder)} " in runtime_caches[0]
-    assert runtime_caches[0].startswith(f"aspire-checker {site.url} ")
+    assert [name for name in names if " runtime " in name] == [runtime_cache(site)], names
+    assert set(session.page.evaluate(RUNTIME_CACHE_PATHS)) == SNAPSHOT_START
 
 
-def test_a_rebuilt_wheel_is_never_served_stale(visit: Callable[..., Watched], site: Site) -> None:
-    """The site is rebuilt with a wheel whose call text changed: the next visit gets the new
-    wheel (not the cached one, not the old snapshot), and the old cache and snapshot go.
+REBUILT = "REBUILT: the PI matches the researchers"
+"""What the rebuilt wheel's call text says where the first build's says "The PI matches…"."""
 
-    The first build's files are a month old, so the HTTP cache deems its copies fresh for days
-    (as under a long Cache-Control lifetime): the old wheel is still there to be served stale."""
+
+def made_a_month_ago(site: Site) -> None:
+    """Date the site's files a month back, so that the HTTP cache deems its copies fresh for days
+    (as under a long Cache-Control lifetime): after a rebuild, the old ones are still there to be
+    served stale."""
     month_ago = time.time() - 30 * 24 * 3600
     for path in site.folder.rglob("*"):
         os.utime(path, (month_ago, month_ago))
+
+
+def rebuild(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rebuild the site's runtime as the build does (sitegen/runtime.py, install) with a wheel
+    whose call text changed, which makes a new snapshot. The snapshot is made afresh, not taken
+    from the project's cache, and the build proves it against the new wheel's own checker under
+    CPython (sitegen/snapshot.py, _reference)."""
+    old = runtime_cache(site)
+    wheel = tmp_path / Path(site.wheel()).name
+    shutil.copy2(site.folder / site.wheel(), wheel)
+    _replace_in_wheel(wheel, "checker/calls/aspire-fy2025-single.toml", "The PI matches the researchers", REBUILT)
+    monkeypatch.setattr(snapshot, "CACHE", tmp_path / "snapshot-cache")
+    runtime.install(site.folder, wheel)
+    runtime.write_service_worker(site.folder)
+    assert runtime_cache(site) != old
+
+
+def test_a_rebuild_with_another_wheel_is_never_served_stale(
+    visit: Callable[..., Watched], site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a rebuild with another wheel the next visits answer with the new wheel's text, and
+    the browser installs the new service worker, which replaces the old runtime cache."""
+    made_a_month_ago(site)
     session = visit(site)
     first_visit(session.page, site.url)
-    old = lock_sha256(site.folder)
-
-    original = "The PI matches the researchers {track} is for."
-    rebuilt = "REBUILT: the PI matches the researchers {track} is for."
-    lock = json.loads((site.folder / "pyodide" / runtime.LOCK_FILE).read_text("utf-8"))
-    wheel = site.folder / "pyodide" / lock["packages"][runtime.CHECKER_PACKAGE]["file_name"]
-    _replace_in_wheel(wheel, "checker/calls/aspire-fy2025-single.toml", original, rebuilt)
-    runtime.write_lock(wheel, site.folder / "pyodide" / runtime.LOCK_FILE, lock["tool"][runtime.LOCK_TOOL]["python_stdlib_sha256"])
-    runtime.write_service_worker(site.folder)
-    new = lock_sha256(site.folder)
-    assert new != old
+    old = runtime_cache(site)
+    rebuild(site, tmp_path, monkeypatch)
+    new = runtime_cache(site)
 
     page = next_visit(session, site.url)
-    assert page.evaluate("() => window.checker.startMode") == "normal"
-    expect(page.locator("#ac-results")).to_contain_text("REBUILT: the PI matches the researchers")
-    # The browser installs the new service worker, which replaces the old cache and snapshot.
-    wait_until(page, "(sha) => caches.keys().then((names) => names.some((name) => name.includes(' runtime ') && name.includes(sha)))", new)
-    assert snapshot_settled(page) == "stored"
-    wait_until(page, f"() => caches.keys().then((names) => !names.some((name) => name.includes('{old}')))")
-    snapshots = page.evaluate(
-        """async () => {
-            const name = (await caches.keys()).find((name) => name.endsWith(' snapshot'));
-            return (await (await caches.open(name)).keys()).map((request) => request.url);
-        }"""
-    )
-    assert len(snapshots) == 1 and new in snapshots[0] and old not in snapshots[0], snapshots
+    expect(page.locator("#ac-results")).to_contain_text(REBUILT)
+    wait_until(page, f"() => caches.keys().then((names) => names.includes({json.dumps(new)}) && !names.includes({json.dumps(old)}))")
 
     page = next_visit(session, site.url)
     assert page.evaluate("() => window.checker.startMode") == "snapshot"
-    expect(page.locator("#ac-results")).to_contain_text("REBUILT: the PI matches the researchers")
+    expect(page.locator("#ac-results")).to_contain_text(REBUILT)
+
+
+def test_a_returning_visitor_starts_from_the_new_snapshot_after_a_rebuild(
+    browser: Browser, site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A returning visitor's browser keeps the runtime in its HTTP cache on disk (a test's private
+    context keeps no response as large as the 14 MB snapshot, in memory only). The rebuilt
+    snapshot has the old one's name: the first visit after the rebuild must start from the new
+    snapshot, not fall back to a normal start for finding the old copy."""
+    made_a_month_ago(site)
+    context = browser.browser_type.launch_persistent_context(tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    context.on("weberror", lambda error: problems.append(f"script error: {error.error}"))
+    context.on("request", lambda request: request.url.startswith((site.url, "blob:", "data:"))
+               or problems.append(f"request to another origin: {request.url}"))
+    try:
+        first_visit(context.new_page(), site.url)
+        for page in context.pages:
+            page.close()
+        rebuild(site, tmp_path, monkeypatch)
+        page = context.new_page()
+        open_checker(page, site.url, "en", golden_input("top-eligible"))
+        expect(page.locator("#ac-results")).to_contain_text(REBUILT)
+        assert page.evaluate("() => window.checker.startMode") == "snapshot"
+    finally:
+        context.close()
+    assert not problems, problems
 
 
 def _replace_in_wheel(wheel: Path, member: str, old: str, new: str) -> None:
@@ -213,82 +368,11 @@ def _replace_in_wheel(wheel: Path, member: str, old: str, new: str) -> None:
             target.writestr(info, data)
 
 
-# --- The memory snapshot ---------------------------------------------------------------------
-
-
-def test_a_second_visit_starts_from_the_snapshot_and_answers_as_the_cli(visit: Callable[..., Watched], site: Site) -> None:
-    session = visit(site)
-    first_visit(session.page, site.url)
-    page = next_visit(session, site.url)
-    verdict_is_eligible(page)
-    assert page.evaluate("() => window.checker.startMode") == "snapshot"
-    assert snapshot_settled(page) == "used"
-
-    cases = load_cases()
-    outputs = page.evaluate(
-        """async (inputs) => {
-            const script = document.querySelector('script[type="module"][src$="checker.mjs"]');
-            const { evaluateText } = await import(new URL("api.mjs", script.src).href);
-            const outputs = [];
-            for (const input of inputs) outputs.push(await evaluateText(input));
-            return outputs;
-        }""",
-        [case.input for case in cases],
-    )
-    differences = [case.name for case, text in zip(cases, outputs, strict=True) if text != checker.to_json(checker.evaluate(case.input))]
-    assert not differences, f"from the snapshot, {len(differences)} golden cases differ from the CLI: {differences}"
-
-
-# Ways to damage the stored snapshot. Where the stored sha256 is brought up to date, the damage
-# must be caught by what comes after that check.
-DAMAGE = ("a flipped byte", "not a snapshot at all", "a snapshot Pyodide refuses", "one made for another key")
-
-
-@pytest.mark.parametrize("damage", DAMAGE)
-def test_a_damaged_snapshot_gives_a_normal_start(visit: Callable[..., Watched], site: Site, damage: str) -> None:
-    session = visit(site)
-    first_visit(session.page, site.url)
-    session.page.evaluate(
-        """async (damage) => {
-            const name = (await caches.keys()).find((name) => name.endsWith(' snapshot'));
-            const cache = await caches.open(name);
-            const [request] = await cache.keys();
-            const stored = await cache.match(request);
-            let bytes = new Uint8Array(await stored.arrayBuffer());
-            let sha = stored.headers.get('x-sha256');
-            let url = request.url;
-            if (damage === 'a flipped byte') bytes[bytes.length >> 1] ^= 0xff;
-            if (damage === 'not a snapshot at all') bytes = crypto.getRandomValues(new Uint8Array(65536));
-            if (damage === 'a snapshot Pyodide refuses') {
-                // Pyodide's own header starts the first stored page, after ours and the page map.
-                const length = new DataView(bytes.buffer).getUint32(8, true);
-                bytes[16 + Math.ceil(length / 65536)] ^= 0xff;
-            }
-            if (damage === 'one made for another key') url = url.replace(/-[0-9a-f]{16}$/, '-0000000000000000');
-            if (damage !== 'a flipped byte') {
-                const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-                sha = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-            }
-            await cache.delete(request);
-            await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'x-sha256': sha } }));
-        }""",
-        damage,
-    )
-
-    page = next_visit(session, site.url)
-    verdict_is_eligible(page)
-    assert page.evaluate("() => window.checker.startMode") == "normal"
-    # The normal start stores a good snapshot again, which the next visit uses.
-    assert snapshot_settled(page) == "stored"
-    page = next_visit(session, site.url)
-    verdict_is_eligible(page)
-    assert page.evaluate("() => window.checker.startMode") == "snapshot"
-
-
 def test_no_answer_is_stored(visit: Callable[..., Watched], site: Site) -> None:
-    """Answers with a marker go through a first visit (which takes the snapshot), an evaluation
-    from the API and a second visit; no Cache Storage entry, IndexedDB record or web storage
-    item then holds the marker, though the snapshot and the cached pages are there."""
+    """Answers with a marker go through a first visit, an evaluation from the API and a second
+    visit; no Cache Storage entry, IndexedDB record or web storage item then holds the marker,
+    though the service worker's copies of the runtime (the build's snapshot among them) and of
+    the pages are there."""
     marker = "MARKER-" + secrets.token_hex(8)
     answers = copy.deepcopy(golden_input("top-eligible"))
     answers["budget"]["lines"][0]["category"] = marker
@@ -349,29 +433,34 @@ def test_no_answer_is_stored(visit: Callable[..., Watched], site: Site) -> None:
         marker,
     )
     assert not found["found"], f"the marker is stored in {found['found']}"
-    assert any("/snapshot/" in url for url in found["seen"]), "the snapshot was searched"
+    assert any(url.endswith(f"/{SNAPSHOT}") for url in found["seen"]), "the snapshot was searched"
     assert any(url.endswith(f"/{guide_root('en')}checker/") for url in found["seen"]), "the cached pages were searched"
 
 
 # --- Preload hints and precompressed serving -------------------------------------------------
 
 
-def test_each_runtime_file_is_downloaded_once(visit: Callable[..., Watched], built_site: Path, tmp_path: Path) -> None:
-    """The page's preload hints start the runtime's downloads early; the worker's own requests
-    reuse those responses (from the HTTP cache) instead of downloading them again.
+def test_a_start_from_the_snapshot_downloads_each_file_it_loads_once_and_nothing_more(
+    visit: Callable[..., Watched], built_site: Path, tmp_path: Path
+) -> None:
+    """The page's preload hints start the downloads of what a start from the snapshot loads early;
+    the worker's own requests reuse those responses (from the HTTP cache) instead of downloading
+    them again; and neither the full standard library nor the wheel, which only a normal start
+    needs, is asked for.
 
     Served compressed, as the README asks of a host: a test's browser context is private, with an
     in-memory HTTP cache that does not keep a response as large as the uncompressed 9.6 MB wasm,
     which is then downloaded twice (a normal profile's disk cache keeps it)."""
     site = Site(built_site, tmp_path / "site", precompressed=True)
-    session = visit(site, service_workers="block")  # the service worker would revalidate them later
-    open_checker(session.page, site.url, "en", golden_input("top-eligible"))
-    preloaded = session.page.evaluate(
-        "() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname)"
-    )
-    assert RUNTIME_PATHS - {"/pyodide/pyodide.mjs"} <= set(preloaded), "the page itself requested the runtime"
     try:
-        assert {path: site.requests[path] for path in RUNTIME_PATHS} == {path: 1 for path in RUNTIME_PATHS}
+        session = visit(site, service_workers="block")  # the service worker would revalidate them later
+        open_checker(session.page, site.url, "en", golden_input("top-eligible"))
+        assert session.page.evaluate("() => window.checker.startMode") == "snapshot"
+        preloaded = session.page.evaluate(
+            "() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname)"
+        )
+        assert SNAPSHOT_START - {f"/{runtime.RUNTIME_DIR}/pyodide.mjs"} <= set(preloaded), "the page itself requested them"
+        assert site.runtime_requests() == {path: int(path in SNAPSHOT_START) for path in site.runtime_requests()}
     finally:
         site.stop()
 

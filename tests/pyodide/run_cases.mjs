@@ -3,8 +3,8 @@
 //   node tests/pyodide/run_cases.mjs WHEEL CASES.json
 //
 // CASES.json is a JSON array of checker inputs, each as the JSON text the command line reads.
-// Stdout gets one JSON array holding, per input, the string
-// checker.to_json(checker.evaluate_text(text)) returned: what the site's worker answers. Stderr gets the Python version as
+// Stdout gets one JSON array holding, per input, the string checker.browser.evaluate_text(text)
+// returned: the very function the site's worker calls (checker/browser.py). Stderr gets the Python version as
 // its first line ("python X.Y.Z"), then anything Python printed.
 //
 // Everything crosses the JS/Python boundary as JSON text that Python itself parses and writes
@@ -41,9 +41,9 @@ try {
   pyodide.globals.set("cases_text", readFileSync(casesPath, "utf8"));
   const outputs = pyodide.runPython(`
 import json
-import checker
+from checker.browser import evaluate_text
 
-json.dumps([checker.to_json(checker.evaluate_text(text)) for text in json.loads(cases_text)])
+json.dumps([evaluate_text(text) for text in json.loads(cases_text)])
 `);
   process.stdout.write(outputs);
 } catch (error) {

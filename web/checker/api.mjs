@@ -1,11 +1,11 @@
-// The checker's API on the page: `window.checker = { ready, evaluate, startMode, snapshot }`.
+// The checker's API on the page: `window.checker = { ready, evaluate, startMode }`.
 //
 //   await window.checker.ready;                  // resolves once Python and the checker are loaded,
 //                                                // or rejects with a StartError saying why not
 //   const result = await window.checker.evaluate(input);
-//   window.checker.startMode                     // "snapshot" or "normal" once ready (worker.mjs)
-//   window.checker.snapshot                      // "pending", then "used", "stored", "failed" or
-//                                                // "unavailable": the worker's memory snapshot
+//   window.checker.startMode                     // "snapshot" or "normal" once ready: whether
+//                                                // Python started from the build's memory
+//                                                // snapshot (worker.mjs)
 //
 // `input` is the checker's input as JSON text, given to Python as it is (what
 // `python -m checker check` reads), or as a plain object (what JSON.parse gives for that text:
@@ -90,7 +90,6 @@ const pending = new Map();
 let lastId = 0;
 /** @type {"snapshot" | "normal" | undefined} */
 let startMode;
-let snapshot = "pending";
 /** @type {Error | undefined} why the worker cannot answer: its start failed, or it stopped */
 let broken;
 
@@ -118,8 +117,7 @@ export const ready = new Promise((resolve, reject) => {
       started = true;
       startMode = data.mode;
       resolve();
-    } else if (data.type === "snapshot") snapshot = data.status;
-    else if (data.type === "failed") fail(new StartError(data.reason, data.message, data.file));
+    } else if (data.type === "failed") fail(new StartError(data.reason, data.message, data.file));
     else settle(data);
   });
   // A worker or pyodide.mjs that cannot load (missing, wrong MIME type) or run reports here, not
@@ -251,9 +249,6 @@ Object.defineProperty(window, "checker", {
     evaluate,
     get startMode() {
       return startMode;
-    },
-    get snapshot() {
-      return snapshot;
     },
   }),
   enumerable: true,

@@ -32,26 +32,27 @@
 //               HTTP error, no network), "damaged" (its bytes are not the build's) or "python"
 //               (Python, or Pyodide, raised while starting); file the file's name, or ""; message
 //               the technical detail, one line
-//               {type: "snapshot", status} once: "used", "stored", "failed" or "unavailable"
 //               {id, ok: true, text, ms} / {id, ok: false, message} per request; ms is the time
 //               the Python call took
 // Inputs and outputs cross the JS/Python boundary as JSON text that Python itself reads and
 // writes, so no value conversion can change them: "evaluate" answers exactly what
 // `python -m checker check` prints.
 //
-// A memory snapshot makes later starts fast. The first start is a normal one: Pyodide boots,
-// the wheel is unpacked, the checker imported and its call data read; then, before the first
-// request is even read, the interpreter's memory is copied (pyodide.makeMemorySnapshot) and,
-// once the checker has answered and is idle, kept in this browser's Cache Storage under a key
-// made of the Pyodide version, the wheel's sha256, the standard library's and this file's
-// Python (stored without its pages of zeros, with its sha256). A snapshot
-// therefore holds the interpreter after the import and nothing a user answered: no answer is
-// stored unless the user asks. Later visits start from it (loadPyodide's _loadSnapshot: no
-// Python start-up, no imports, no call data to read); a snapshot that is missing, made for another key, not byte for byte what
-// was stored (its sha256 is checked) or that fails to start gives a normal start, which
-// replaces it.
+// Python starts from the memory snapshot the build made (sitegen/snapshot.py), which the lock
+// names (tool.aspire-checker.snapshot) with every file's sha256: the interpreter with the checker
+// imported and every call's data read, restored in place of a Python start-up. It needs only the
+// few standard-library modules the restored interpreter still imports (its own small zip, given
+// to Pyodide as the standard library) and neither the full standard library nor the wheel. Every
+// visitor shares it, so `random` is reseeded once it is restored (checker.browser.restored). A
+// snapshot that is missing, not the build's (its sha256 is checked) or that Pyodide cannot
+// restore gives a normal start: Pyodide boots with the full standard library, the wheel is
+// unpacked and the checker imported; a runtime file that both starts need (the wasm and
+// Pyodide's JavaScript) fails either way, and says so.
+//
+// The Python is checker/browser.py, the one source for what the browser runs: the build's
+// snapshot holds it imported, a normal start imports it, the Pyodide tests call it.
 
-import { loadPyodide, version } from "../../pyodide/pyodide.mjs";
+import { loadPyodide } from "../../pyodide/pyodide.mjs";
 
 // Pyodide's Emscripten module, 1.2 MB of JavaScript, loads while the lock and the snapshot are
 // read (loadPyodide would only start loading it once called).
@@ -62,56 +63,15 @@ const root = new URL("../../", import.meta.url).href;
 const indexURL = `${root}pyodide/`;
 const PACKAGE = "aspire-checker";
 const LOCK_FILE = "pyodide-lock.json";
-// Shared with sw.js, which deletes snapshots made for another runtime or wheel.
-const SNAPSHOT_CACHE = `aspire-checker ${root} snapshot`;
-
-const BRIDGE = `
-import base64
-import json
-import checker
-from checker.amounts import parse_yen
-from checker.batch import BatchError, report_file
-from checker.sheets import is_workbook
-
-# Read every call's data now: after a start from a snapshot, site-packages is empty.
-checker.calls()
-
-# The latest batch's report, which its downloads write (the page offers them once it is shown).
-latest = None
-
-def evaluate_text(text):
-    return checker.to_json(checker.evaluate_text(text))
-
-def parse_yen_text(text):
-    return json.dumps([parse_yen(item) if isinstance(item, str) else None for item in json.loads(text)])
-
-def batch_file(name, content, call):
-    global latest
-    latest = None
-    try:
-        latest = report_file(name, content.to_bytes(), call=call)
-    except BatchError as error:
-        return json.dumps({"error": {"ja": error.ja, "en": error.en}}, ensure_ascii=False)
-    notes = [{"ja": note.ja, "en": note.en} for note in latest.notes]
-    return json.dumps({"plans": [plan.outline() for plan in latest.plans], "notes": notes}, ensure_ascii=False)
-
-def batch_download(text):
-    asked = json.loads(text)
-    lang, base = asked["lang"], asked["base"]
-    if asked["format"] == "xlsx":
-        content = latest.xlsx(lang, base)
-    else:
-        content = ("\\ufeff" + latest.csv(lang, base)).encode("utf-8")
-    return json.dumps({"base64": base64.b64encode(content).decode("ascii")})
-
-def reads_workbook(head):
-    return is_workbook(head.to_bytes())
-`;
+// The standard library of a normal start (Pyodide's name for it); the snapshot's is in the lock.
+const STDLIB = "python_stdlib.zip";
+// Python's side of every request: checker/browser.py, a function per op.
+const FUNCTIONS = { evaluate: "evaluate_text", parse_yen: "parse_yen_text", batch: "batch_file", batch_download: "batch_download" };
 
 /** @typedef {Record<string, (text: string, bytes?: Uint8Array, call?: string) => string>} Operations the Python functions, by op */
 /** @typedef {(op: string, text: string, bytes?: Uint8Array) => Promise<void>} Prepare loads what a request needs first */
 /** @typedef {{file_name: string, sha256: string}} Wheel */
-/** @typedef {{python_stdlib_sha256?: string, runtime_sha256?: Record<string, string>}} Tool the lock's tool table of this site */
+/** @typedef {{runtime_sha256?: Record<string, string>, snapshot?: {memory: string, stdlib: string}}} Tool the lock's tool table of this site */
 /** @typedef {{packages: Record<string, Wheel>, tool?: Record<string, Tool>}} Lock */
 /** @typedef {"download" | "damaged" | "python"} Reason */
 
@@ -132,18 +92,41 @@ const sha256Hex = async (bytes) =>
 /** @param {string} hex */
 const integrity = (hex) => `sha256-${btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((byte) => parseInt(byte, 16))))}`;
 
-/** @typedef {{mode: "snapshot" | "normal", operations: Operations, prepare: Prepare, keep?: () => Promise<string>}} Started */
+/** @typedef {{mode: "snapshot" | "normal", operations: Operations, prepare: Prepare}} Started */
 
 /** @returns {Promise<Started>} */
 async function start() {
   const lock = await readLock();
   const wheel = lock.packages?.[PACKAGE];
-  const files = lock.tool?.[PACKAGE]?.runtime_sha256;
+  const tool = lock.tool?.[PACKAGE];
+  const files = tool?.runtime_sha256;
   if (!wheel || !files) throw new StartFailure("damaged", LOCK_FILE, `it lists no ${wheel ? "runtime_sha256" : PACKAGE}`);
+  const both = Object.keys(files).filter((name) => name !== STDLIB && !Object.values(tool?.snapshot ?? {}).includes(name));
+  if (tool?.snapshot) {
+    try {
+      return await checked(files, both, fromSnapshot(lock, files, tool.snapshot));
+    } catch (error) {
+      // What a normal start loads too cannot be mended by one: said as it is.
+      if (error instanceof StartFailure && both.includes(error.file)) throw error;
+      console.warn("The checker could not start from the build's snapshot; starting normally.", error);
+    }
+  }
+  return checked(files, [...both, STDLIB], normally(lock, wheel));
+}
+
+/**
+ * A start, and each of `names` fetched once more with its sha256 as integrity while Pyodide loads
+ * it: that request is answered by the HTTP cache or the service worker's, as Pyodide's own is, so
+ * it normally costs no second download, and a file that is missing, cut short or altered fails the
+ * start at once, naming it (Pyodide itself would wait forever for a wasm it could not
+ * instantiate: it only warns in the console).
+ * @param {Record<string, string>} files @param {string[]} names @param {Promise<Started>} starting
+ */
+async function checked(files, names, starting) {
   // Checked, and their bodies dropped: Pyodide reads its own copies.
-  const intact = Promise.all(Object.entries(files).map(([name, sha256]) => fetchIntact(name, sha256).then((response) => response.body?.cancel())));
+  const intact = Promise.all(names.map((name) => fetchIntact(name, files[name]).then((response) => response.body?.cancel())));
   intact.catch(() => undefined); // awaited below
-  const starting = startPython(lock, wheel);
+  starting.catch(() => undefined); // likewise
   try {
     return await Promise.race([starting, intact.then(() => starting)]);
   } catch (error) {
@@ -167,30 +150,8 @@ async function readLock() {
   }
 }
 
-/**
- * Python with the checker imported: from the snapshot this browser keeps, or a normal start.
- * @param {Lock} lock @param {Wheel} wheel
- * @returns {Promise<Started>}
- */
-async function startPython(lock, wheel) {
-  const snapshots = await openSnapshots();
-  const key = snapshots && (await snapshotKey(lock, wheel));
-  const saved = snapshots && key ? await snapshots.match(snapshotURL(key)) : undefined;
-  if (snapshots && saved) {
-    try {
-      return { mode: "snapshot", ...(await fromSnapshot(lock, saved)) };
-    } catch (error) {
-      console.warn("The checker could not start from its saved snapshot; starting afresh.", error);
-      await snapshots.delete(snapshotURL(key)).catch(() => false);
-    }
-  }
-  const { operations, prepare, snapshot } = await normally(lock, wheel, Boolean(snapshots && key));
-  const keep = snapshots && key && snapshot ? () => keepSnapshot(snapshots, key, snapshot) : undefined;
-  return { mode: "normal", operations, prepare, keep };
-}
-
-/** A normal start; with `snapshot`, the memory snapshot taken before any request is read. */
-async function normally(/** @type {Lock} */ lock, /** @type {Wheel} */ wheel, /** @type {boolean} */ makeSnapshot) {
+/** A normal start: Pyodide boots, the wheel is unpacked and the checker imported. @param {Lock} lock @param {Wheel} wheel @returns {Promise<Started>} */
+async function normally(lock, wheel) {
   const wheelBytes = fetchWheel(wheel); // downloads while Python boots
   wheelBytes.catch(() => undefined);
   const pyodide = await loadPyodide({
@@ -198,14 +159,11 @@ async function normally(/** @type {Lock} */ lock, /** @type {Wheel} */ wheel, /*
     lockFileContents: lock,
     packageBaseUrl: indexURL, // where the lock's relative file names are: the workbook wheels
     createPyodideModule: await createPyodideModule,
-    _makeSnapshot: makeSnapshot,
   });
   const sitePackages = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('site-packages'))");
   pyodide.unpackArchive(await wheelBytes, "wheel", { extractDir: sitePackages });
-  pyodide.runPython(BRIDGE);
-  // Here, and only here: the checker is imported and no request has been read yet.
-  const snapshot = makeSnapshot ? pyodide.makeMemorySnapshot() : null;
-  return { ...operationsOf(pyodide), snapshot };
+  pyodide.runPython("import checker.browser; checker.browser.prepare()");
+  return { mode: "normal", ...operationsOf(pyodide) };
 }
 
 /** @param {Wheel} wheel */
@@ -254,62 +212,45 @@ async function diagnose(name, url, sha256, error) {
   }
 }
 
-/** @param {Lock} lock @param {Response} saved */
-async function fromSnapshot(lock, saved) {
-  // Read while Pyodide's JavaScript loads; loadPyodide waits for it. Its sha256 is checked while
-  // Python starts from it (WebCrypto hashes a copy, off this thread): a start from a damaged
-  // snapshot is thrown away before it answers anything.
-  const stored = saved.arrayBuffer();
-  const intact = stored.then(async (bytes) => (await sha256Hex(bytes)) === saved.headers.get("x-sha256"));
-  const bytes = stored.then(unpack);
-  intact.catch(() => undefined); // awaited below
-  bytes.catch(() => undefined); // loadPyodide awaits it, and throws what it throws
+/**
+ * A start from the build's memory snapshot, fetched with its sha256 as integrity and unpacked
+ * while Pyodide's JavaScript loads (loadPyodide waits for it), with the snapshot's own standard
+ * library.
+ * @param {Lock} lock @param {Record<string, string>} files @param {{memory: string, stdlib: string}} snapshot
+ * @returns {Promise<Started>}
+ */
+async function fromSnapshot(lock, files, snapshot) {
+  // Both keep their names from build to build: "no-cache" has the HTTP cache check its copy with
+  // the server, so the first visit after a rebuild does not meet the last build's.
+  const memory = fetchIntact(snapshot.memory, files[snapshot.memory], "no-cache").then(async (response) => unpack(await response.arrayBuffer()));
+  memory.catch(() => undefined); // loadPyodide awaits it, and throws what it throws
+  // Checked before Pyodide asks for it (it would not wait for its answer), which also leaves the
+  // HTTP cache with this build's copy for Pyodide's own request. Small, and preloaded.
+  await (await fetchIntact(snapshot.stdlib, files[snapshot.stdlib], "no-cache")).body?.cancel();
   const pyodide = await loadPyodide({
     indexURL,
     lockFileContents: lock,
     packageBaseUrl: indexURL, // where the lock's relative file names are: the workbook wheels
     createPyodideModule: await createPyodideModule,
-    _loadSnapshot: bytes,
+    stdLibURL: new URL(snapshot.stdlib, indexURL).href,
+    _loadSnapshot: memory,
   });
-  if (!(await intact)) throw new Error("the saved snapshot is damaged");
-  return operationsOf(pyodide);
+  await memory; // a snapshot that did not come, or is not the build's, is no start from it
+  pyodide.runPython("import checker.browser; checker.browser.restored()");
+  return { mode: "snapshot", ...operationsOf(pyodide) };
 }
 
-// A snapshot is the interpreter's whole memory (~31 MB), more than half of it pages of zeros:
-// it is stored without them, which halves what a later start reads and checks.
-//   stored = header (4 × uint32: magic, format, length, page size) + one byte per page (1: kept)
-//            + the kept pages, in order
+// The snapshot is stored without its pages of zeros (sitegen/snapshot.py, pack):
+//   header (4 × uint32 little-endian: magic, format, length, page size) + one byte per page
+//   (1: kept) + the kept pages, in order
 const SPARSE_MAGIC = 0x41535053; // "ASPS"
 const SPARSE_FORMAT = 1;
 const PAGE = 65536;
 
-/** @param {Uint8Array} snapshot */
-function pack(snapshot) {
-  const pages = Math.ceil(snapshot.length / PAGE);
-  const header = new Uint8Array(16 + pages);
-  new Uint32Array(header.buffer, 0, 4).set([SPARSE_MAGIC, SPARSE_FORMAT, snapshot.length, PAGE]);
-  /** @type {Uint8Array[]} */
-  const kept = [header];
-  const words = new Uint32Array(snapshot.buffer, snapshot.byteOffset, Math.floor(snapshot.length / 4));
-  for (let page = 0; page < pages; page++) {
-    const start = page * PAGE;
-    const end = Math.min(start + PAGE, snapshot.length);
-    let zero = end - start === PAGE && start % 4 === 0;
-    for (let word = start / 4; zero && word < end / 4; word++) zero = words[word] === 0;
-    if (!zero) {
-      header[16 + page] = 1;
-      kept.push(snapshot.subarray(start, end));
-    }
-  }
-  const packed = new Uint8Array(kept.reduce((sum, part) => sum + part.length, 0));
-  kept.reduce((offset, part) => (packed.set(part, offset), offset + part.length), 0);
-  return packed;
-}
-
 /** @param {ArrayBuffer} stored */
 function unpack(stored) {
   const [magic, format, length, page] = new Uint32Array(stored, 0, 4);
-  if (magic !== SPARSE_MAGIC || format !== SPARSE_FORMAT || page !== PAGE) throw new Error("the saved snapshot has an unknown format");
+  if (magic !== SPARSE_MAGIC || format !== SPARSE_FORMAT || page !== PAGE) throw new Error("the snapshot has an unknown format");
   const pages = Math.ceil(length / PAGE);
   const kept = new Uint8Array(stored, 16, pages);
   const snapshot = new Uint8Array(length);
@@ -320,7 +261,7 @@ function unpack(stored) {
     snapshot.set(new Uint8Array(stored, offset, size), index * PAGE);
     offset += size;
   }
-  if (offset !== stored.byteLength) throw new Error("the saved snapshot has the wrong size");
+  if (offset !== stored.byteLength) throw new Error("the snapshot has the wrong size");
   return snapshot;
 }
 
@@ -335,13 +276,10 @@ const WORKBOOKS = "openpyxl";
  * @returns {{operations: Operations, prepare: Prepare}}
  */
 function operationsOf(pyodide) {
-  const operations = {
-    evaluate: pyodide.globals.get("evaluate_text"),
-    parse_yen: pyodide.globals.get("parse_yen_text"),
-    batch: pyodide.globals.get("batch_file"),
-    batch_download: pyodide.globals.get("batch_download"),
-  };
-  const readsWorkbook = pyodide.globals.get("reads_workbook");
+  const browser = pyodide.pyimport("checker.browser");
+  /** @type {Operations} */
+  const operations = Object.fromEntries(Object.entries(FUNCTIONS).map(([op, name]) => [op, browser[name]]));
+  const readsWorkbook = browser.reads_workbook;
   for (const [op, run] of Object.entries({ ...operations, reads_workbook: readsWorkbook })) {
     if (typeof run !== "function") throw new Error(`${PACKAGE} did not load: no ${op} function`);
   }
@@ -375,39 +313,6 @@ async function loadWorkbooks(pyodide) {
   if (!(WORKBOOKS in pyodide.loadedPackages)) throw new Error(`${WORKBOOKS} did not load: ${problems.join(" ") || "unknown reason"}`);
 }
 
-/** This browser's cache of snapshots, or null where there is none (an insecure context). */
-async function openSnapshots() {
-  try {
-    return self.caches && self.crypto?.subtle ? await caches.open(SNAPSHOT_CACHE) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** @param {Lock} lock @param {Wheel} wheel */
-async function snapshotKey(lock, wheel) {
-  const stdlib = lock.tool?.[PACKAGE]?.python_stdlib_sha256 ?? "unknown";
-  const bridge = await sha256Hex(new TextEncoder().encode(BRIDGE));
-  return `${version}-${wheel.sha256}-${stdlib.slice(0, 16)}-${bridge.slice(0, 16)}`;
-}
-
-/** @param {string} key */
-const snapshotURL = (key) => `${indexURL}snapshot/${key}`;
-
-/**
- * Store the snapshot under its key, with the sha256 of what is stored, and drop any other.
- * @param {Cache} snapshots @param {string} key @param {Uint8Array} snapshot
- */
-async function keepSnapshot(snapshots, key, snapshot) {
-  const packed = pack(snapshot);
-  const headers = { "content-type": "application/octet-stream", "x-sha256": await sha256Hex(packed) };
-  await snapshots.put(snapshotURL(key), new Response(packed, { headers }));
-  for (const request of await snapshots.keys()) {
-    if (request.url !== snapshotURL(key)) await snapshots.delete(request);
-  }
-  return "stored";
-}
-
 /**
  * Whatever was thrown, in one line: an Error's message, or anything's (Emscripten's ExitStatus is
  * an object with a message, not an Error), a string as it is, any other value as JSON or its
@@ -436,60 +341,24 @@ function json(value) {
 }
 
 const started = start();
-const operations = started.then(({ operations, prepare }) => ({ operations, prepare }));
-operations.catch(() => undefined); // a failed start is reported below, and to each request
 started.then(
-  ({ mode, keep }) => {
-    postMessage({ type: "ready", mode });
-    if (mode === "snapshot") postMessage({ type: "snapshot", status: "used" });
-    else if (!keep) postMessage({ type: "snapshot", status: "unavailable" });
-    else whenIdle(keep);
-  },
+  ({ mode }) => postMessage({ type: "ready", mode }),
   (error) => {
     const { reason, file, message } = error instanceof StartFailure ? error : new StartFailure("python", "", summary(error));
     postMessage({ type: "failed", reason, file, message });
   },
 );
 
-// Storing a snapshot (packing, hashing and writing ~15 MB) keeps this worker busy for a few
-// hundred milliseconds: it waits until the first result has gone out and no request has come
-// for a while, so it never delays what the user sees. (The snapshot itself was taken before the
-// first request; waiting changes only when it is written.)
-const QUIET_MS = 300;
-const LATEST_MS = 5000;
-let answered = false;
-let lastRequest = performance.now();
-/** @param {() => Promise<string>} keep */
-function whenIdle(keep) {
-  const begun = performance.now();
-  const check = () => {
-    const now = performance.now();
-    if ((answered && now - lastRequest >= QUIET_MS) || now - begun >= LATEST_MS) {
-      keep().then(
-        (status) => postMessage({ type: "snapshot", status }),
-        (error) => {
-          console.warn("The checker's snapshot could not be stored.", error);
-          postMessage({ type: "snapshot", status: "failed" });
-        },
-      );
-    } else setTimeout(check, QUIET_MS / 2);
-  };
-  setTimeout(check, QUIET_MS / 2);
-}
-
 self.addEventListener("message", async ({ data: { id, op, text, bytes, call } }) => {
-  lastRequest = performance.now();
   try {
-    const { operations: functions, prepare } = await operations;
+    const { operations: functions, prepare } = await started;
     const run = functions[op];
     if (!run) throw new Error(`unknown operation ${op}`);
     await prepare(op, text, bytes);
     const begun = performance.now();
     const result = bytes ? run(text, bytes, call) : run(text);
     postMessage({ id, ok: true, text: result, ms: performance.now() - begun });
-    if (op === "evaluate") answered = true;
   } catch (error) {
     postMessage({ id, ok: false, message: summary(error) });
   }
-  lastRequest = performance.now();
 });
