@@ -42,7 +42,7 @@ from .cells import READERS, CellError, folded, lower
 from .engine import evaluate
 from .formatting import Localized
 from .report import BatchReport, Plan
-from .sheets import BatchError, Row, check_size, column_letter, decode, read_sheet, too_many_plans
+from .sheets import BatchError, check_size, column_letter, decode, read_sheet, too_many_plans
 from .values import read_json
 
 __all__ = ["FORMATS", "BatchError", "BatchReport", "Place", "place", "report_file", "template_header"]

@@ -27,6 +27,7 @@ from checker.answers import (
 )
 from checker.formatting import JST, Date, FiscalYear, Lang, Localized, Share, Yen
 from checker.texts import rule_title
+from checker.values import EARLIEST_YEAR, LATEST_YEAR
 
 from . import runtime
 from .downloads import BATCH_TEMPLATE, BATCH_WORKBOOK
@@ -254,7 +255,7 @@ def _page_data(call: Call, strings: Strings, lang: Lang, root: str, status: Stat
         "rules": {rule.id: {"page": rule.page, "title": rule_title(call, rule, lang)} for rule in call.rules.values()},
         "limits": {
             "link": answers.MAX_LINK, "file_bytes": answers.MAX_FILE_BYTES, "rows": answers.MAX_ROWS,
-            "people": answers.MAX_PEOPLE, "lines": answers.MAX_LINES,
+            "people": answers.MAX_PEOPLE, "lines": answers.MAX_LINES, "years": [EARLIEST_YEAR, LATEST_YEAR],
         },
     }
 

@@ -158,7 +158,7 @@ def write_lock(wheel: Path, lock_path: Path, packages: Sequence[tuple[Path, Path
     spec.to_json(lock_path, indent=1)
 
 
-def runtime_sha256(runtime_dir: Path, files: Sequence[str] = SHIPPED_FILES) -> dict[str, str]:
+def runtime_sha256(runtime_dir: Path, files: Sequence[str]) -> dict[str, str]:
     """The sha256 of each runtime file shipped in `runtime_dir`, by file name: what the checker's
     worker (from the lock) and the service worker (from its CONFIG) check every copy against, so
     that a copy cut short or altered on the way is refused, never used or kept. (The wheels' are
@@ -318,7 +318,7 @@ def write_service_worker(site_dir: Path) -> Path:
     """Write `sw.js` at the site root from web/sw.js, with what it keeps written into it.
 
     It keeps the runtime and the wheel, each stored only if its bytes have the sha256 written here
-    (`runtime`: path → sha256, from `runtime_sha256` and the lock; `precache`: what its install
+    (`runtime`: path → sha256, from the lock's `runtime_sha256` and its wheel; `precache`: what its install
     stores, a start from the snapshot, the rest being stored when first asked for), the lock, the
     checker's assets, and every checker page with what it loads. Its cache is named after the
     Pyodide version and a digest of every runtime file's sha256; since they are written into the
@@ -330,7 +330,7 @@ def write_service_worker(site_dir: Path) -> Path:
     pages = checker_pages(site_dir)
     resources = {path for page in pages for path in _page_resources(site_dir, page)}
     resources |= {f"{ASSETS_DIR.as_posix()}/{p.name}" for p in sorted((site_dir / ASSETS_DIR).iterdir()) if p.suffix in ASSET_SUFFIXES}
-    files = runtime_sha256(site_dir / RUNTIME_DIR)
+    files = lock["tool"][LOCK_TOOL]["runtime_sha256"]  # what the worker checks against: the same
     wheel_url = f"{RUNTIME_DIR}/{wheel['file_name']}"
     runtime = {f"{RUNTIME_DIR}/{name}": sha256 for name, sha256 in files.items()} | {wheel_url: wheel["sha256"]}
     config = {

@@ -10,7 +10,6 @@ and the build's date is known.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit

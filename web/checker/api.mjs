@@ -17,6 +17,8 @@
 // failed to), the site's service worker (sw.js at the site root) is registered in idle time, so
 // the runtime and the checker pages are kept for later and offline visits.
 
+import { errorText } from "./errors.mjs";
+
 /** How long a start may take before the page says it is taking longer than usual (and waits on). */
 export const SLOW_START_MS = 20_000;
 
@@ -40,27 +42,6 @@ export class StartError extends Error {
     this.reason = reason;
     this.file = file;
   }
-}
-
-/**
- * Anything thrown, as text: an Error's message, or anything's (an ErrorEvent's), a string as it
- * is, an event by its type, any other value as JSON, or by its kind ("Object (no message)");
- * never "[object Object]".
- * @param {unknown} error
- */
-export function errorText(error) {
-  const { message, name } = error instanceof Object ? /** @type {{message?: unknown, name?: unknown}} */ (error) : {};
-  if (typeof message === "string" && message) return message;
-  if (typeof error === "string") return error;
-  if (error instanceof Event) return `${error.type} event`;
-  if (typeof name === "string" && name) return name;
-  try {
-    const json = JSON.stringify(error);
-    if (json !== undefined && json !== "{}") return json;
-  } catch {
-    // cyclic, or a BigInt inside: said by its kind
-  }
-  return error instanceof Object || (typeof error === "object" && error) ? `${Object.prototype.toString.call(error).slice(8, -1)} (no message)` : String(error);
 }
 
 /**

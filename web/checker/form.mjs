@@ -572,7 +572,7 @@ function fillBudget(form, value, filled) {
 /** @param {unknown} given @param {string} path @param {Filled} filled */
 function fillLine(given, path, filled) {
   const year = isObject(given) ? given.fiscal_year : undefined;
-  if (!isObject(given) || !Number.isInteger(year) || year < 1900 || year > 2200) return void filled.ignored.push(path);
+  if (!isObject(given) || !Number.isInteger(year) || year < data.limits.years[0] || year > data.limits.years[1]) return void filled.ignored.push(path);
   const row = addLine(yearTable(/** @type {number} */ (year), false));
   fillItem("line", row, given, path, filled, {
     fiscal_year: () => true, // the table the line is in

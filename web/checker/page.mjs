@@ -22,10 +22,11 @@
  * @property {string[]} [verdicts]  the batch page only: the verdicts in the order it lists plans
  * @property {string} [too_large]  the batch page only: why a file over limits.file_bytes is
  *           refused, in the checker's own words (checker/sheets.py, too_large)
- * @property {{link: number, file_bytes: number, rows: number, people: number, lines: number}} limits
+ * @property {{link: number, file_bytes: number, rows: number, people: number, lines: number, years: [number, number]}} limits
  *           checker/answers.py's MAX_LINK, MAX_FILE_BYTES, MAX_ROWS, MAX_PEOPLE and MAX_LINES: the
  *           longest prefilled link's answers (characters after "#a="), the largest batch file, the
- *           most plans in one, and the most counterpart PIs or team members and budget lines
+ *           most plans in one, and the most counterpart PIs or team members and budget lines; and
+ *           checker/values.py's calendar range, the years a budget line's fiscal year may be
  */
 
 /** @type {PageData} */

@@ -4,7 +4,8 @@
 // at the field itself). Everything the checker or a link supplies goes in as text
 // (textContent), never as HTML.
 
-import { StartError, errorText, ready, slow } from "./api.mjs";
+import { StartError, ready, slow } from "./api.mjs";
+import { errorText } from "./errors.mjs";
 import { describe, undescribe } from "./form.mjs";
 import { data, permille, plural, share, t, yen, fiscalYear } from "./page.mjs";
 

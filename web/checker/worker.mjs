@@ -53,6 +53,7 @@
 // snapshot holds it imported, a normal start imports it, the Pyodide tests call it.
 
 import { loadPyodide } from "../../pyodide/pyodide.mjs";
+import { errorText } from "./errors.mjs";
 
 // Pyodide's Emscripten module, 1.2 MB of JavaScript, loads while the lock and the snapshot are
 // read (loadPyodide would only start loading it once called).
@@ -314,30 +315,16 @@ async function loadWorkbooks(pyodide) {
 }
 
 /**
- * Whatever was thrown, in one line: an Error's message, or anything's (Emscripten's ExitStatus is
- * an object with a message, not an Error), a string as it is, any other value as JSON or its
- * kind, never "[object Object]". A Python error's message is its whole traceback: keep the
- * exception itself, from the line naming its type (Pyodide may add lines saying why an import
- * failed).
+ * Whatever was thrown, in one line (errors.mjs). A Python error's message is its whole
+ * traceback: keep the exception itself, from the line naming its type (Pyodide may add lines
+ * saying why an import failed).
  * @param {unknown} error
  */
 function summary(error) {
-  const { message, type, name } = error instanceof Object ? /** @type {{message?: unknown, type?: unknown, name?: unknown}} */ (error) : {};
-  const text = typeof message === "string" && message ? message : typeof error === "string" ? error : typeof name === "string" ? name : json(error);
-  const lines = text.trim().split("\n");
+  const type = error instanceof Object ? /** @type {{type?: unknown}} */ (error).type : undefined;
+  const lines = errorText(error).trim().split("\n");
   const start = typeof type === "string" ? lines.findLastIndex((line) => line.startsWith(`${type}:`)) : -1;
   return lines.slice(Math.max(start, 0)).join(" ");
-}
-
-/** @param {unknown} value as JSON, or by its kind ("Object (no message)") */
-function json(value) {
-  try {
-    const text = JSON.stringify(value);
-    if (text !== undefined && text !== "{}") return text;
-  } catch {
-    // cyclic, or a BigInt inside: said by its kind
-  }
-  return value instanceof Object || (typeof value === "object" && value) ? `${Object.prototype.toString.call(value).slice(8, -1)} (no message)` : String(value);
 }
 
 const started = start();
